@@ -1,0 +1,1 @@
+"""speechbot: a primary-source text in Discord and Slack."""
