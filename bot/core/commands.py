@@ -1,0 +1,184 @@
+"""What each user command answers, platform-neutral: the console, Slack and Discord all call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from dataclasses import dataclass, field
+
+from bot.core.daily import passage_for
+from bot.core.errors import UserError
+from bot.core.library import Library
+from bot.core.refs import clean_input
+from bot.core.render import (
+    Quotation,
+    about_text,
+    citation,
+    context_sections,
+    parse_style,
+    quotation,
+)
+from bot.core.search import Hit
+
+PAGE_SIZE = 5
+MAX_QUERY_CHARS = 300
+
+# (command, what it does, example) - one list for every platform's help.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("quote [ref]", "a random passage, or the one at a reference", "quote 3.2"),
+    ("search <words>", "find sentences, even with typos or half-remembered words", "search enemy of the peopel"),
+    ("context <ref>", "the paragraph with the one before and after", "context 4"),
+    ("daily", "today's passage, the same for everyone today", "daily"),
+    ("cite <ref> [mla|apa|chicago]", "a citation with paragraph numbers", "cite 5 apa"),
+    ("about", "where the text comes from, with the editor's introduction", "about"),
+    ("texts", "the texts that are loaded", "texts"),
+    ("help", "this list", "help"),
+)
+REF_HELP = "References: `3` is paragraph 3, `3.2` its second sentence, `3.2-4` sentences 2 to 4, `3-4` two paragraphs."
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer: a message, a quotation, search hits or a context view, and whether it may be public."""
+
+    kind: str
+    text: str = ""
+    quotation: Quotation | None = None
+    hits: list[Hit] = field(default_factory=list)
+    query: str = ""
+    offset: int = 0
+    has_more: bool = False
+    sections: list[tuple[str, str, bool]] = field(default_factory=list)
+    document: str = ""
+    paragraph: int = 0
+    paragraph_count: int = 0
+
+    @property
+    def is_error(self) -> bool:
+        """Errors are shown only to the person who asked."""
+        return self.kind == "error"
+
+
+def error(message: str) -> Reply:
+    """A reply that explains how to fix the input."""
+    return Reply(kind="error", text=message)
+
+
+def quote(library: Library, ref: str | None, *, document: str | None = None, rng: random.Random) -> Reply:
+    """The passage at `ref`, or a random readable passage when no ref is given."""
+    doc = library.document(document)
+    if ref is None or not clean_input(ref):
+        passage = rng.choice(doc.daily_passages)
+    else:
+        passage = doc.passage(ref)
+    return Reply(kind="quote", quotation=quotation(passage), document=doc.id)
+
+
+def search(
+    library: Library, query: str, *, document: str | None = None, offset: int = 0, limit: int = PAGE_SIZE
+) -> Reply:
+    """A page of hits; a helpful error when the query is empty or nothing in the text matches it."""
+    cleaned = clean_input(query, limit=MAX_QUERY_CHARS)
+    if not cleaned:
+        return error("Type some words to search for, for example `search enemy of the people`.")
+    doc = library.document(document) if document else None
+    hits = library.search(cleaned, limit + 1, offset=max(offset, 0), document=doc.id if doc else None)
+    if not hits:
+        where = f"“{doc.title}”" if doc else "the loaded texts"
+        return error(f"Nothing in {where} matches that. Try fewer or different words, or `quote` for a passage.")
+    return Reply(
+        kind="search", hits=hits[:limit], query=cleaned, offset=offset, has_more=len(hits) > limit,
+        document=doc.id if doc else "",
+    )
+
+
+def context(library: Library, ref: str, *, document: str | None = None) -> Reply:
+    """A paragraph with its neighbours, for reading a quotation in its setting."""
+    doc = library.document(document)
+    before, target, after = doc.context(ref)
+    return Reply(
+        kind="context",
+        sections=context_sections(before, target, after),
+        quotation=quotation(doc.passage(str(target.number))),
+        document=doc.id,
+        paragraph=target.number,
+        paragraph_count=len(doc.paragraphs),
+    )
+
+
+def daily(library: Library, *, today: dt.date, document: str | None = None) -> Reply:
+    """Today's passage of the day."""
+    doc = library.document(document)
+    return Reply(kind="daily", quotation=quotation(passage_for(today, doc)), document=doc.id)
+
+
+def cite(library: Library, ref: str, *, style: str | None = None, document: str | None = None) -> Reply:
+    """A citation for a reference, ready to paste into an essay."""
+    doc = library.document(document)
+    passage = doc.passage(ref)
+    chosen = parse_style(style)
+    return Reply(kind="cite", text=citation(passage, chosen), quotation=quotation(passage, style=chosen))
+
+
+def about(library: Library, *, document: str | None = None) -> Reply:
+    """The source and its introduction."""
+    doc = library.document(document)
+    return Reply(kind="about", text=about_text(doc), document=doc.id)
+
+
+def texts(library: Library) -> Reply:
+    """The loaded texts with their ids, for `in:<id>` and `--document`."""
+    lines = [f"`{d.id}`: {d.title} ({len(d.paragraphs)} paragraphs)" for d in library.documents.values()]
+    return Reply(kind="texts", text="\n".join(lines))
+
+
+def help_text(prefix: str = "/") -> Reply:
+    """Every command with an example, in the spelling of the platform (`/` or `/speech `)."""
+    lines = [f"`{prefix}{usage}`: {what}. Example: `{prefix}{example}`" for usage, what, example in COMMANDS]
+    return Reply(kind="help", text="\n".join([*lines, REF_HELP]))
+
+
+_DOCUMENT_OPTION = re.compile(r"(?:^|\s)in:(\S+)")
+_LOOKS_LIKE_REF = re.compile(r"^(?:§|¶)?\s*\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?$")
+_NAMES = ("quote", "search", "context", "daily", "cite", "about", "texts", "help")
+
+
+def answer(
+    library: Library, line: str, *, today: dt.date, rng: random.Random, prefix: str = "/", offset: int = 0
+) -> Reply:
+    """Answer a typed command such as `quote 3.2`, `/search enemy`, `3.2` (a quote) or plain words (a search)."""
+    text = clean_input(line, limit=MAX_QUERY_CHARS + 50)
+    document = None
+    found = _DOCUMENT_OPTION.search(text)
+    if found:
+        document = found.group(1)
+        text = _DOCUMENT_OPTION.sub(" ", text).strip()
+    text = text.removeprefix("/").strip()
+    if text.lower().startswith("speech ") or text.lower() == "speech":
+        text = text[len("speech") :].strip()
+    name, _, rest = text.partition(" ")
+    name, rest = name.lower(), rest.strip()
+    try:
+        if not text or name == "help":
+            return help_text(prefix)
+        if _LOOKS_LIKE_REF.match(text):
+            return quote(library, text, document=document, rng=rng)
+        if name not in _NAMES:
+            return search(library, text, document=document, offset=offset)
+        if name == "quote":
+            return quote(library, rest or None, document=document, rng=rng)
+        if name == "search":
+            return search(library, rest, document=document, offset=offset)
+        if name == "context":
+            return context(library, rest, document=document)
+        if name == "daily":
+            return daily(library, today=today, document=document)
+        if name == "cite":
+            ref, _, style = rest.partition(" ")
+            return cite(library, ref, style=style or None, document=document)
+        if name == "about":
+            return about(library, document=document)
+        return texts(library)
+    except UserError as problem:
+        return error(problem.message)

@@ -1,0 +1,300 @@
+"""Texts as documents of numbered paragraphs and sentences, and the passages a reference selects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.errors import UserError
+from bot.core.refs import HOW_TO_CITE, Ref, format_ref, parse_ref
+from bot.core.segment import is_separator, split_paragraphs, split_sentences
+
+TEXT_SUFFIXES = (".txt", ".md")
+
+# Daily passages are a few whole sentences that read well on their own.
+PASSAGE_MIN_CHARS = 150
+PASSAGE_MAX_CHARS = 700
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence, addressed as `paragraph.number`."""
+
+    paragraph: int
+    number: int
+    text: str
+
+    @property
+    def ref(self) -> str:
+        """The sentence's reference, e.g. `3.2`."""
+        return f"{self.paragraph}.{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A body paragraph and its sentences, numbered from 1."""
+
+    number: int
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def text(self) -> str:
+        """The paragraph as one string."""
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Bibliographic facts used for citations; everything but the title is optional."""
+
+    title: str
+    short_title: str | None = None
+    speaker: str | None = None
+    speaker_family: str | None = None
+    speaker_given: str | None = None
+    date: dt.date | None = None
+    occasion: str | None = None
+    place: str | None = None
+    kind: str = "speech"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Passage:
+    """Consecutive sentences of one document, with the canonical reference that names them."""
+
+    document: Document
+    ref: str
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def first_paragraph(self) -> int:
+        """Paragraph of the first sentence."""
+        return self.sentences[0].paragraph
+
+    @property
+    def last_paragraph(self) -> int:
+        """Paragraph of the last sentence."""
+        return self.sentences[-1].paragraph
+
+    @property
+    def text(self) -> str:
+        """Sentences joined, with a blank line where a new paragraph starts."""
+        parts: list[str] = []
+        previous: int | None = None
+        for sentence in self.sentences:
+            if previous is not None:
+                parts.append("\n\n" if sentence.paragraph != previous else " ")
+            parts.append(sentence.text)
+            previous = sentence.paragraph
+        return "".join(parts)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Document:
+    """One loaded text: id, metadata, the editor's front matter and the numbered body."""
+
+    id: str
+    meta: Metadata
+    front_matter: str
+    paragraphs: tuple[Paragraph, ...]
+    source: Path | None = None
+    sentences: tuple[Sentence, ...] = field(default=(), repr=False)
+    paragraph_offsets: tuple[int, ...] = field(default=(), repr=False)
+    daily_passages: tuple[Passage, ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        sentences = tuple(s for p in self.paragraphs for s in p.sentences)
+        offsets, total = [], 0
+        for paragraph in self.paragraphs:
+            offsets.append(total)
+            total += len(paragraph.sentences)
+        object.__setattr__(self, "sentences", sentences)
+        object.__setattr__(self, "paragraph_offsets", tuple(offsets))
+        object.__setattr__(self, "daily_passages", _daily_passages(self))
+
+    @property
+    def title(self) -> str:
+        """The title shown in quotations and lists."""
+        return self.meta.title
+
+    def paragraph(self, number: int) -> Paragraph:
+        """Paragraph `number` (from 1), or a UserError saying how many there are."""
+        if not 1 <= number <= len(self.paragraphs):
+            raise UserError(self._paragraph_hint())
+        return self.paragraphs[number - 1]
+
+    def passage(self, ref_text: str) -> Passage:
+        """The sentences a reference names, or a UserError that says which references exist."""
+        return self.resolve(parse_ref(ref_text))
+
+    def resolve(self, ref: Ref) -> Passage:
+        """The sentences of a parsed reference, checked against this document's numbering."""
+        first = self._sentence_index(ref.first_paragraph, ref.first_sentence, first=True)
+        last = self._sentence_index(ref.last_paragraph, ref.last_sentence, first=False)
+        if last < first:
+            raise UserError(f"That range runs backwards; try `{format_ref(*_ends(ref))}` the other way round.")
+        return self.span(first, last)
+
+    def span(self, first: int, last: int) -> Passage:
+        """Sentences `first..last` (indexes into `sentences`) with their canonical reference."""
+        chosen = self.sentences[first : last + 1]
+        return Passage(self, _canonical_ref(self, chosen), chosen)
+
+    def context(self, ref_text: str) -> tuple[Paragraph | None, Paragraph, Paragraph | None]:
+        """The paragraph a reference points into, with its neighbours, for reading around a quote."""
+        ref = parse_ref(ref_text)
+        target = self.resolve(ref).first_paragraph
+        before = self.paragraphs[target - 2] if target > 1 else None
+        after = self.paragraphs[target] if target < len(self.paragraphs) else None
+        return before, self.paragraphs[target - 1], after
+
+    def _sentence_index(self, paragraph: int, sentence: int | None, *, first: bool) -> int:
+        """Flat index of a sentence; a missing sentence number means the paragraph's first or last."""
+        para = self.paragraph(paragraph)
+        if sentence is None:
+            sentence = 1 if first else len(para.sentences)
+        if not 1 <= sentence <= len(para.sentences):
+            count = len(para.sentences)
+            noun = "sentence" if count == 1 else "sentences"
+            raise UserError(
+                f"Paragraph {paragraph} has {count} {noun}; try `{paragraph}.1`"
+                + (f" to `{paragraph}.{count}`." if count > 1 else ".")
+            )
+        return self.paragraph_offsets[paragraph - 1] + sentence - 1
+
+    def _paragraph_hint(self) -> str:
+        count = len(self.paragraphs)
+        return f"The {self.meta.kind} has {count} paragraphs; try `{min(3, count)}` or `{min(3, count)}.2`."
+
+
+def _ends(ref: Ref) -> tuple[tuple[int, int | None], tuple[int, int | None]]:
+    return (ref.last_paragraph, ref.last_sentence), (ref.first_paragraph, ref.first_sentence)
+
+
+def _canonical_ref(document: Document, chosen: tuple[Sentence, ...]) -> str:
+    """`3` for a whole paragraph, `3-4` for whole paragraphs, otherwise sentence-level `3.2-4`."""
+    first, last = chosen[0], chosen[-1]
+    starts_paragraph = first.number == 1
+    ends_paragraph = last.number == len(document.paragraphs[last.paragraph - 1].sentences)
+    if starts_paragraph and ends_paragraph:
+        return format_ref((first.paragraph, None), (last.paragraph, None))
+    return format_ref((first.paragraph, first.number), (last.paragraph, last.number))
+
+
+def parse_document(text: str, *, doc_id: str, meta: dict[str, object] | None = None, source: Path | None = None) -> Document:
+    """Split a text into title, front matter (before a `* * *` separator) and numbered body."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    separator_at = next((i for i, line in enumerate(lines) if is_separator(line)), None)
+    head = "\n".join(lines[:separator_at]) if separator_at is not None else ""
+    body = "\n".join(lines[separator_at + 1 :]) if separator_at is not None else text
+    head_paragraphs = split_paragraphs(head)
+    if separator_at is not None and head_paragraphs:
+        title, front = _strip_heading(head_paragraphs[0]), head_paragraphs[1:]
+    else:
+        body_paragraphs = split_paragraphs(body)
+        first = body_paragraphs[0] if body_paragraphs else doc_id
+        looks_like_title = len(first) <= 120 and not first.rstrip().endswith((".", "?", "!"))
+        title, front = (_strip_heading(first), []) if looks_like_title else (doc_id, [])
+        if looks_like_title:
+            body = _drop_first_paragraph(body)
+    paragraphs = []
+    for number, paragraph_text in enumerate(split_paragraphs(body), start=1):
+        sentences = tuple(Sentence(number, i, s) for i, s in enumerate(split_sentences(paragraph_text), start=1))
+        paragraphs.append(Paragraph(number, sentences))
+    if not paragraphs:
+        raise ValueError(f"{doc_id}: the text has no body paragraphs")
+    metadata = _metadata(meta or {}, default_title=title)
+    return Document(doc_id, metadata, "\n\n".join(front), tuple(paragraphs), source)
+
+
+def _drop_first_paragraph(body: str) -> str:
+    """The body without its first paragraph (used when that paragraph is the title)."""
+    parts = re.split(r"\n\s*\n", body.strip(), maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _strip_heading(line: str) -> str:
+    return line.lstrip("#").strip()
+
+
+def _metadata(raw: dict[str, object], *, default_title: str) -> Metadata:
+    def text(key: str) -> str | None:
+        value = raw.get(key)
+        return str(value) if value is not None else None
+
+    date = raw.get("date")
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
+    return Metadata(
+        title=text("title") or default_title,
+        short_title=text("short_title"),
+        speaker=text("speaker"),
+        speaker_family=text("speaker_family"),
+        speaker_given=text("speaker_given"),
+        date=date if isinstance(date, dt.date) else None,
+        occasion=text("occasion"),
+        place=text("place"),
+        kind=text("kind") or "speech",
+    )
+
+
+def _daily_passages(document: Document) -> tuple[Passage, ...]:
+    """Cut each paragraph into runs of whole sentences of roughly 150-700 characters."""
+    passages: list[Passage] = []
+    index = 0
+    for paragraph in document.paragraphs:
+        runs: list[list[int]] = []
+        for offset in range(len(paragraph.sentences)):
+            if runs and _run_length(document, runs[-1]) < PASSAGE_MIN_CHARS:
+                runs[-1].append(index + offset)
+            else:
+                runs.append([index + offset])
+        if len(runs) > 1:
+            tail_length = _run_length(document, runs[-1])
+            if tail_length < PASSAGE_MIN_CHARS and tail_length + _run_length(document, runs[-2]) <= PASSAGE_MAX_CHARS:
+                runs[-2].extend(runs.pop())
+        passages.extend(document.span(run[0], run[-1]) for run in runs)
+        index += len(paragraph.sentences)
+    return tuple(passages)
+
+
+def _run_length(document: Document, run: list[int]) -> int:
+    return sum(len(document.sentences[i].text) + 1 for i in run)
+
+
+def read_document(path: Path) -> Document:
+    """Load a text file and the optional `<name>.toml` metadata beside it."""
+    meta_path = path.with_suffix(".toml")
+    meta: dict[str, object] = {}
+    if meta_path.is_file():
+        with meta_path.open("rb") as handle:
+            meta = tomllib.load(handle)
+    doc_id = str(meta.get("id") or slugify(path.stem))
+    return parse_document(path.read_text(encoding="utf-8"), doc_id=doc_id, meta=meta, source=path)
+
+
+def slugify(name: str) -> str:
+    """A short id that is easy to type in `in:<id>` and `--document`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "text"
+
+
+def text_files(folder: Path) -> list[Path]:
+    """Texts in a folder, in a stable order."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+
+
+__all__ = [
+    "HOW_TO_CITE",
+    "Document",
+    "Metadata",
+    "Paragraph",
+    "Passage",
+    "Sentence",
+    "parse_document",
+    "read_document",
+    "text_files",
+]

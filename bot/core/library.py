@@ -1,0 +1,71 @@
+"""All loaded texts behind one object: the entry point adapters and the CLI call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from bot.core.corpus import Document, read_document, text_files
+from bot.core.errors import UserError
+from bot.core.search import Hit, SearchIndex
+
+
+def seeds_dir() -> Path:
+    """The bundled texts: inside the package when installed from a wheel, else the checkout's `seeds/`."""
+    packaged = Path(__file__).resolve().parent.parent / "seeds"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "seeds"
+
+
+class Library:
+    """The loaded documents and their search index."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self.documents: dict[str, Document] = {}
+        for document in documents:
+            doc_id, n = document.id, 2
+            while doc_id in self.documents:
+                doc_id, n = f"{document.id}-{n}", n + 1
+            if doc_id != document.id:
+                object.__setattr__(document, "id", doc_id)
+            self.documents[doc_id] = document
+        if not self.documents:
+            raise ValueError("no texts were loaded")
+        self._index = SearchIndex(self.documents.values())
+
+    @classmethod
+    def load(cls, extra_dirs: Iterable[Path] = (), *, include_seeds: bool = True) -> Library:
+        """Read the seed texts and every `.txt`/`.md` file in the extra folders."""
+        folders = ([seeds_dir()] if include_seeds else []) + [Path(d) for d in extra_dirs]
+        documents = []
+        for folder in folders:
+            if not folder.is_dir():
+                raise ValueError(f"texts folder not found: {folder}")
+            documents.extend(read_document(path) for path in text_files(folder))
+        return cls(documents)
+
+    @property
+    def default(self) -> Document:
+        """The first loaded text, used when a command names none."""
+        return next(iter(self.documents.values()))
+
+    def document(self, doc_id: str | None = None) -> Document:
+        """The named document (the first loaded when none is named), or a UserError listing the choices."""
+        if doc_id is None or not doc_id.strip():
+            return self.default
+        key = doc_id.strip().lower()
+        if key in self.documents:
+            return self.documents[key]
+        matches = [d for d in self.documents.values() if key in d.id or key in d.title.lower()]
+        if len(matches) == 1:
+            return matches[0]
+        choices = ", ".join(f"`{d}`" for d in self.documents)
+        raise UserError(f"No text called that is loaded. Loaded texts: {choices}.")
+
+    def search(
+        self, query: str, limit: int = 5, *, offset: int = 0, document: str | None = None, prefix: bool = False
+    ) -> list[Hit]:
+        """Ranked sentence hits across the library (or one document); empty for off-topic queries."""
+        doc_id = self.document(document).id if document else None
+        return self._index.search(query, limit=limit, offset=offset, document=doc_id, prefix=prefix)

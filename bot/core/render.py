@@ -1,0 +1,189 @@
+"""Platform-neutral wording: quotations, citations, highlights and splitting long text into parts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from bot.core.corpus import Document, Paragraph, Passage
+from bot.core.errors import UserError
+from bot.core.search import Hit
+from bot.core.segment import split_paragraphs, split_sentences
+
+Style = Literal["mla", "apa", "chicago"]
+STYLES: tuple[str, ...] = get_args(Style)
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """A passage ready to show: heading, text in parts that fit the platform, and its citation."""
+
+    title: str
+    parts: list[str]
+    footer: str
+    ref: str
+    document: str
+
+
+def heading(passage: Passage) -> str:
+    """`§3.2 · Khrushchev's Secret Speech, 1956`: the ref first, so it is seen at a glance."""
+    return f"§{passage.ref} · {passage.document.title}"
+
+
+def quotation(passage: Passage, *, limit: int = 4000, style: Style = "mla") -> Quotation:
+    """A passage with its heading and citation, its text split to fit `limit` characters per part."""
+    return Quotation(
+        title=heading(passage),
+        parts=split_text(passage.text, limit),
+        footer=citation(passage, style),
+        ref=passage.ref,
+        document=passage.document.id,
+    )
+
+
+def parse_style(text: str | None) -> Style:
+    """A citation style from user input; MLA when none is given."""
+    key = (text or "mla").strip().lower()
+    for style in STYLES:
+        if key == style:
+            return style  # type: ignore[return-value]
+    raise UserError("Citation styles are `mla`, `apa` and `chicago`; for example `cite 5 apa`.")
+
+
+def citation(passage: Passage, style: str = "mla") -> str:
+    """A ready-to-paste citation with paragraph numbers, in MLA, APA or Chicago style."""
+    chosen = parse_style(style)
+    meta = passage.document.meta
+    first, last = passage.first_paragraph, passage.last_paragraph
+    span = f"{first}" if first == last else f"{first}-{last}"
+    many = first != last
+    occasion = (meta.occasion[:1].upper() + meta.occasion[1:]) if meta.occasion else None
+    if chosen == "mla":
+        author = _joined(meta.speaker_family, meta.speaker_given) or meta.speaker
+        date = f"{meta.date.day} {_mla_month(meta.date.month)} {meta.date.year}" if meta.date else None
+        tail = ", ".join(x for x in (occasion, date, meta.place) if x)
+        parts = [f"{author}." if author else None, f"\u201c{meta.title}.\u201d", f"{tail}," if tail else None]
+        return " ".join(p for p in parts if p) + f" {'pars' if many else 'par'}. {span}."
+    if chosen == "apa":
+        initial = f"{meta.speaker_given[0]}." if meta.speaker_given else None
+        author = _joined(meta.speaker_family, initial) or meta.speaker or meta.title
+        date = f"({meta.date.year}, {meta.date:%B} {meta.date.day})" if meta.date else "(n.d.)"
+        where = ", ".join(x for x in (occasion, meta.place) if x)
+        surname = meta.speaker_family or author
+        year = meta.date.year if meta.date else "n.d."
+        reference = f"{author} {date}. {_sentence_case(meta.title)} [Speech]." + (f" {where}." if where else "")
+        return f"{reference} In text: ({surname}, {year}, {'paras' if many else 'para'}. {span})"
+    date = f"{meta.date:%B} {meta.date.day}, {meta.date.year}" if meta.date else None
+    where = ", ".join(x for x in (meta.kind, meta.occasion, meta.place, date) if x)
+    lead = f"{meta.speaker}, " if meta.speaker else ""
+    return f"{lead}\u201c{meta.title}\u201d ({where}), {'pars' if many else 'par'}. {span}."
+
+
+def _joined(family: str | None, given: str | None) -> str | None:
+    return f"{family}, {given}" if family and given else family
+
+
+def _mla_month(month: int) -> str:
+    names = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+    return names[month - 1]
+
+
+def _sentence_case(title: str) -> str:
+    words = title.split(" ")
+    return " ".join([words[0], *(w if w.isupper() else w.lower() for w in words[1:])])
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Text cut at sentence boundaries into parts of at most `limit` characters, marked `(1/3)` when cut."""
+    if len(text) <= limit:
+        return [text]
+    marker_room = len(" (99/99)")
+    budget = max(limit - marker_room, 20)
+    pieces: list[tuple[str, str]] = []  # (joiner before, text)
+    for p_index, paragraph in enumerate(split_paragraphs(text)):
+        for s_index, sentence in enumerate(split_sentences(paragraph)):
+            joiner = "\n\n" if p_index and not s_index else " "
+            for chunk in _split_words(sentence, budget):
+                pieces.append((joiner, chunk))
+                joiner = " "
+    parts: list[str] = []
+    current = ""
+    for joiner, piece in pieces:
+        candidate = f"{current}{joiner}{piece}" if current else piece
+        if len(candidate) <= budget:
+            current = candidate
+        else:
+            parts.append(current)
+            current = piece
+    if current:
+        parts.append(current)
+    total = len(parts)
+    return [f"{part} ({number}/{total})" for number, part in enumerate(parts, start=1)]
+
+
+def _split_words(sentence: str, budget: int) -> list[str]:
+    """A sentence longer than the budget, cut between words (never inside one unless it alone is too long)."""
+    if len(sentence) <= budget:
+        return [sentence]
+    chunks: list[str] = []
+    current = ""
+    for word in sentence.split(" "):
+        while len(word) > budget:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(word[:budget])
+            word = word[budget:]
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= budget:
+            current = candidate
+        else:
+            chunks.append(current)
+            current = word
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def highlight_parts(hit: Hit) -> tuple[str, str, str]:
+    """A hit's text as (before, matched, after) so each platform can bold the middle in its own markup."""
+    start, end = hit.match
+    return hit.text[:start], hit.text[start:end], hit.text[end:]
+
+
+def context_sections(
+    before: Paragraph | None, target: Paragraph, after: Paragraph | None
+) -> list[tuple[str, str, bool]]:
+    """(label, text, is_target) for a paragraph and its neighbours, in reading order."""
+    sections = []
+    for paragraph, is_target in ((before, False), (target, True), (after, False)):
+        if paragraph is not None:
+            sections.append((f"§{paragraph.number}", paragraph.text, is_target))
+    return sections
+
+
+def about_text(document: Document) -> str:
+    """What the text is, who spoke, and the editor's introduction, marked as the editor's."""
+    meta = document.meta
+    facts = [meta.title]
+    if meta.speaker:
+        facts.append(f"Speaker: {meta.speaker}")
+    if meta.date:
+        facts.append(f"Date: {meta.date:%B} {meta.date.day}, {meta.date.year}")
+    if meta.occasion:
+        facts.append(f"Occasion: {meta.occasion}")
+    facts.append(f"Length: {len(document.paragraphs)} paragraphs, {len(document.sentences)} sentences")
+    text = "\n".join(facts)
+    if document.front_matter:
+        text += f"\n\nEditor's introduction (context, not the speaker's words):\n{document.front_matter}"
+    return text
+
+
+def one_line(text: str, limit: int) -> str:
+    """Text on one line, shortened at a word boundary with an ellipsis to fit `limit` characters."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"

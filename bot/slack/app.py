@@ -1,0 +1,146 @@
+"""The slack-bolt AsyncApp factory: settings are checked here once, so a bad token is one clear line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import listeners
+
+if TYPE_CHECKING:
+    from bot.core import Library
+
+# What the bot asks for when installed: the slash command, posting, and reading its own daily posts back.
+BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "channels:history", "groups:history")
+
+log = logging.getLogger("speechbot.slack")
+
+
+class SlackConfigError(Exception):
+    """A missing or malformed Slack setting; str(error) is one line the CLI prints instead of a traceback."""
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthConfig:
+    """What the OAuth install flow needs when the app is distributed to several workspaces."""
+
+    client_id: str
+    client_secret: str
+    data_dir: Path
+    redirect_uri: str | None = None
+
+
+def check_token(value: str | None, *, setting: str, prefix: str) -> str:
+    """Return the token stripped, or raise SlackConfigError naming the setting and the prefix it needs."""
+    token = (value or "").strip()
+    if not token:
+        raise SlackConfigError(f"{setting} is not set; copy it from your Slack app's settings ({prefix}…).")
+    if not token.startswith(prefix) or any(c.isspace() for c in token):
+        raise SlackConfigError(f"{setting} must be a token starting with {prefix} (got {token[:5]!r}…).")
+    return token
+
+
+def check_signing_secret(value: str | None) -> str:
+    """Return the signing secret, or raise SlackConfigError when it is empty or obviously not one."""
+    secret = (value or "").strip()
+    if not secret:
+        raise SlackConfigError("SLACK_SIGNING_SECRET is not set; copy it from Basic Information > App Credentials.")
+    if any(c.isspace() for c in secret):
+        raise SlackConfigError("SLACK_SIGNING_SECRET contains spaces; paste it again without them.")
+    return secret
+
+
+def check_command_name(name: str) -> str:
+    """Return the slash command as Slack spells it (leading slash, lower case) or raise SlackConfigError."""
+    command = "/" + name.strip().lstrip("/").lower()
+    if len(command) < 2 or len(command) > 32 or any(c.isspace() for c in command):
+        raise SlackConfigError(f"Slack command name {name!r} must be one word of at most 31 characters.")
+    return command
+
+
+def oauth_settings(config: OAuthConfig, installation_store: AsyncInstallationStore | None = None) -> AsyncOAuthSettings:
+    """OAuth settings whose installations and states live in SQLite files under config.data_dir."""
+    if not config.client_id.strip() or not config.client_secret.strip():
+        raise SlackConfigError("Slack OAuth needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET.")
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    store = installation_store or SQLite3InstallationStore(
+        database=str(config.data_dir / "slack-installations.sqlite3"), client_id=config.client_id
+    )
+    states = SQLite3OAuthStateStore(
+        database=str(config.data_dir / "slack-oauth-states.sqlite3"), expiration_seconds=600
+    )
+    return AsyncOAuthSettings(
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        scopes=list(BOT_SCOPES),
+        redirect_uri=config.redirect_uri,
+        installation_store=store,
+        state_store=states,
+    )
+
+
+def utc_today() -> dt.date:
+    """Today's date in UTC: the default clock for `/speech daily`, replaced by a fixed one in tests."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def build_app(
+    library: Library,
+    *,
+    bot_token: str | None = None,
+    signing_secret: str | None = None,
+    command_name: str = "/speech",
+    client_base_url: str | None = None,
+    oauth: OAuthConfig | None = None,
+    installation_store: AsyncInstallationStore | None = None,
+    today: Callable[[], dt.date] = utc_today,
+) -> AsyncApp:
+    """A configured AsyncApp: HTTP mode when signing_secret is given, Socket Mode otherwise."""
+    command = check_command_name(command_name)
+    http_mode = signing_secret is not None
+    secret = check_signing_secret(signing_secret) if http_mode else ""
+    base_url = client_base_url or AsyncWebClient.BASE_URL
+    settings: AsyncOAuthSettings | None = None
+    token: str | None = None
+    if oauth is not None:
+        if not http_mode:
+            raise SlackConfigError("Slack OAuth installs need HTTP mode; set SLACK_SIGNING_SECRET.")
+        settings = oauth_settings(oauth, installation_store)
+    elif installation_store is None:
+        token = check_token(bot_token, setting="SLACK_BOT_TOKEN", prefix="xoxb-")
+    app = AsyncApp(
+        name="speechbot",
+        logger=log,
+        signing_secret=secret,
+        request_verification_enabled=http_mode,
+        client=AsyncWebClient(token=token, base_url=base_url, logger=log),
+        oauth_settings=settings,
+        installation_store=installation_store if settings is None else None,
+        before_authorize=skip_slack_retries,
+    )
+    listeners.register(app, library, command_name=command, today=today)
+    return app
+
+
+async def skip_slack_retries(
+    req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[None]]
+) -> BoltResponse:
+    """Acknowledge a Slack retry without running it again: the first delivery already answered."""
+    if req.headers.get("x-slack-retry-num"):
+        log.info("ignoring Slack retry %s (%s)", req.headers["x-slack-retry-num"][0], req.headers.get("x-slack-retry-reason"))
+        return BoltResponse(status=200, body="")
+    await next()
+    return resp

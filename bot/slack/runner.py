@@ -1,0 +1,201 @@
+"""Running the Slack app on the caller's event loop: Socket Mode, or an aiohttp server for HTTP mode."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+
+from bot.slack.app import OAuthConfig, SlackConfigError, utc_today, build_app, check_token
+
+if TYPE_CHECKING:
+    from bot.core import Library
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+log = logging.getLogger("speechbot.slack")
+
+
+def build_web_app(app: AsyncApp, *, documents: int = 0) -> web.Application:
+    """The aiohttp application for HTTP mode: Slack's events path, a health check and the OAuth pages."""
+
+    async def events(request: web.Request) -> web.Response:
+        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"ok": True, "documents": documents})
+
+    routes = [web.post(EVENTS_PATH, events), web.get(HEALTH_PATH, healthz)]
+    flow = app.oauth_flow
+    if flow is not None:
+
+        async def install(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+        async def oauth_redirect(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+        routes += [web.get(flow.install_path, install), web.get(flow.redirect_uri_path, oauth_redirect)]
+    web_app = web.Application()
+    web_app.add_routes(routes)
+    return web_app
+
+
+@dataclass
+class SlackHttpServer:
+    """A running HTTP-mode server; `port` is the one actually bound (useful with port=0)."""
+
+    app: AsyncApp
+    runner: web.AppRunner
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        """Base URL of the server, e.g. for the manifest's request URL."""
+        return f"http://{self.host}:{self.port}"
+
+    async def close(self) -> None:
+        """Stop listening and finish open requests."""
+        await self.runner.cleanup()
+
+
+async def check_bot_token(app: AsyncApp) -> None:
+    """Ask Slack (auth.test) whether the bot token works, so a revoked token is one line at start-up."""
+    try:
+        await app.client.auth_test()
+    except SlackApiError as error:
+        raise SlackConfigError(f"Slack rejected SLACK_BOT_TOKEN ({error.response.get('error')}).") from error
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        raise SlackConfigError(f"Cannot reach Slack at {app.client.base_url}: {error or type(error).__name__}.") from error
+
+
+async def start_slack_http(
+    library: Library,
+    *,
+    signing_secret: str | None,
+    bot_token: str | None = None,
+    oauth: OAuthConfig | None = None,
+    installation_store: AsyncInstallationStore | None = None,
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    command_name: str = "/speech",
+    client_base_url: str | None = None,
+    today: Callable[[], dt.date] = utc_today,
+) -> SlackHttpServer:
+    """Build the app, check its token and start listening; returns at once with the bound port."""
+    if signing_secret is None:
+        raise SlackConfigError("SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify requests.")
+    app = build_app(
+        library,
+        bot_token=bot_token,
+        signing_secret=signing_secret,
+        command_name=command_name,
+        client_base_url=client_base_url,
+        oauth=oauth,
+        installation_store=installation_store,
+        today=today,
+    )
+    if oauth is None and installation_store is None:
+        await check_bot_token(app)
+    runner = web.AppRunner(build_web_app(app, documents=len(library.documents)), handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        raise SlackConfigError(f"Cannot listen on {host}:{port} for Slack: {error.strerror}.") from error
+    bound = site._server.sockets[0].getsockname()[1] if site._server and site._server.sockets else port  # type: ignore[union-attr]
+    log.info("Slack HTTP mode listening on http://%s:%s%s", host, bound, EVENTS_PATH)
+    return SlackHttpServer(app, runner, host, bound)
+
+
+async def run_slack_http(
+    library: Library,
+    *,
+    signing_secret: str | None,
+    bot_token: str | None = None,
+    oauth: OAuthConfig | None = None,
+    host: str = "0.0.0.0",  # noqa: S104 - a public server is the point of HTTP mode
+    port: int = 3000,
+    command_name: str = "/speech",
+    client_base_url: str | None = None,
+) -> None:
+    """Serve Slack's HTTP requests until cancelled (shares the caller's loop with Discord)."""
+    server = await start_slack_http(
+        library,
+        signing_secret=signing_secret,
+        bot_token=bot_token,
+        oauth=oauth,
+        host=host,
+        port=port,
+        command_name=command_name,
+        client_base_url=client_base_url,
+    )
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.close()
+
+
+async def start_slack_socket(
+    library: Library,
+    *,
+    bot_token: str | None,
+    app_token: str | None,
+    command_name: str = "/speech",
+    client_base_url: str | None = None,
+    today: Callable[[], dt.date] = utc_today,
+) -> AsyncSocketModeHandler:
+    """Check both tokens, open the Socket Mode connection and return the handler (close_async() stops it)."""
+    app_token = check_token(app_token, setting="SLACK_APP_TOKEN", prefix="xapp-")
+    app = build_app(
+        library, bot_token=bot_token, command_name=command_name, client_base_url=client_base_url, today=today
+    )
+    await check_bot_token(app)
+    handler = AsyncSocketModeHandler(app, app_token=app_token, web_client=app.client)
+    try:
+        # Asking for the URL here, not inside connect(), turns a bad app token into an error instead of
+        # the client's endless reconnect loop.
+        handler.client.wss_uri = await handler.client.issue_new_wss_url()
+    except SlackApiError as error:
+        await handler.close_async()
+        raise SlackConfigError(f"Slack rejected SLACK_APP_TOKEN ({error.response.get('error')}).") from error
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        await handler.close_async()
+        raise SlackConfigError(f"Cannot reach Slack for Socket Mode: {error or type(error).__name__}.") from error
+    await handler.connect_async()
+    log.info("Slack Socket Mode connected")
+    return handler
+
+
+async def run_slack_socket(
+    library: Library,
+    *,
+    bot_token: str | None,
+    app_token: str | None,
+    command_name: str = "/speech",
+    client_base_url: str | None = None,
+) -> None:
+    """Answer Slack over Socket Mode until cancelled: no public URL needed."""
+    handler = await start_slack_socket(
+        library, bot_token=bot_token, app_token=app_token, command_name=command_name, client_base_url=client_base_url
+    )
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await handler.close_async()

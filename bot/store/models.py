@@ -1,0 +1,91 @@
+"""Plain records the store hands out; no database types leak past this module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+Mode = Literal["shuffle", "sequential"]
+Days = Literal["daily", "weekdays"]
+DeliveryStatus = Literal["claimed", "sent", "missed"]
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionSpec:
+    """What a channel asked for in setup; the store adds identity and progress."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    document_id: str
+    local_time: str
+    timezone: str
+    mode: Mode = "shuffle"
+    days: Days = "daily"
+    role_id: str | None = None
+    set_up_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One channel's daily-post settings and progress as stored."""
+
+    id: int
+    platform: str
+    workspace_id: str
+    channel_id: str
+    document_id: str
+    local_time: str
+    timezone: str
+    mode: Mode
+    days: Days
+    role_id: str | None
+    set_up_by: str
+    set_up_at: datetime
+    settings_version: int
+    active: bool
+    paused_reason: str | None
+    next_run_at: datetime | None
+    next_local_date: date | None
+    posts_made: int
+    last_post_at: datetime | None
+    last_post_ref: str | None
+    last_message_id: str | None
+    last_error: str | None
+    last_error_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The right to post one subscription's passage for one local date, held until `lease_until`."""
+
+    subscription_id: int
+    local_date: date
+    n: int
+    idempotency_key: str
+    attempts: int
+    lease_until: datetime
+    settings_version: int
+
+    @property
+    def is_retry(self) -> bool:
+        """A retry may follow a send that reached the platform, so look for the message first."""
+        return self.attempts > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """The stored state of one (subscription, local date) post."""
+
+    subscription_id: int
+    local_date: date
+    status: DeliveryStatus
+    n: int
+    idempotency_key: str
+    claimed_by: str | None
+    lease_until: datetime
+    attempts: int
+    message_id: str | None
+    passage_ref: str | None
+    sent_at: datetime | None

@@ -1,0 +1,436 @@
+"""A local stand-in for Discord's REST API and gateway, so the real discord.py client can be driven in tests.
+
+Point discord.py at it with ``FakeDiscord.patch(monkeypatch)`` (or set ``discord.http.Route.BASE`` and
+``DiscordWebSocket.DEFAULT_GATEWAY`` yourself). Every REST request is recorded in ``requests``; interaction
+callbacks can be awaited per interaction id. Gateway frames are plain JSON text, uncompressed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+TOKEN = "test-token"
+APP_ID = 100000000000000001
+BOT_ID = APP_ID
+GUILD_ID = 200000000000000002
+CHANNEL_ID = 300000000000000003
+USER_ID = 400000000000000004
+OTHER_USER_ID = 400000000000000005
+DM_CHANNEL_ID = 300000000000000009
+ROLE_ID = 500000000000000006
+
+JSON = "application/json"
+
+
+@dataclass
+class Recorded:
+    """One REST request as the fake saw it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    headers: dict[str, str]
+
+
+def _user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
+    """A Discord user object."""
+    return {
+        "id": str(user_id),
+        "username": name,
+        "global_name": name.title(),
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+        "flags": 0,
+        "public_flags": 0,
+    }
+
+
+def _reply(data: Any, status: int = 200) -> web.Response:
+    """A JSON answer with exactly ``application/json`` as discord.py insists (no charset)."""
+    return web.Response(status=status, body=json.dumps(data).encode(), headers={"Content-Type": JSON})
+
+
+@dataclass
+class FakeDiscord:
+    """An aiohttp app on 127.0.0.1 that answers like Discord for one bot, one guild and one channel."""
+
+    token: str = TOKEN
+    shards: int = 1
+    requests: list[Recorded] = field(default_factory=list)
+    identifies: list[dict[str, Any]] = field(default_factory=list)
+    port: int = 0
+    _runner: web.AppRunner | None = None
+    _sockets: dict[int, web.WebSocketResponse] = field(default_factory=dict)
+    _shard_ready: dict[int, asyncio.Event] = field(default_factory=dict)
+    _callbacks: dict[str, asyncio.Future[Recorded]] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(900000000000000000))
+    _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Listen on a free loopback port."""
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def close(self) -> None:
+        """Close every socket and stop listening."""
+        for ws in list(self._sockets.values()):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        """What ``discord.http.Route.BASE`` should be."""
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        """What ``DiscordWebSocket.DEFAULT_GATEWAY`` should be."""
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def patch(self, monkeypatch: Any) -> None:
+        """Point discord.py at this fake for the rest of a test."""
+        import discord.gateway
+        import discord.http
+        import yarl
+
+        monkeypatch.setattr(discord.http.Route, "BASE", self.api_base)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(self.gateway_url))
+
+    def new_id(self) -> str:
+        """A fresh snowflake-looking id."""
+        return str(next(self._ids))
+
+    # -- REST --------------------------------------------------------------------------------------------
+
+    def of(self, method: str, prefix: str) -> list[Recorded]:
+        """The recorded requests with this method whose path starts with ``prefix``."""
+        return [r for r in self.requests if r.method == method and r.path.startswith(prefix)]
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body: Any = None
+        if request.can_read_body:
+            raw = await request.read()
+            if request.content_type == JSON:
+                body = json.loads(raw)
+            elif request.content_type.startswith("multipart/"):
+                body = {"multipart": raw.decode(errors="replace")}
+            else:
+                body = raw.decode(errors="replace")
+        rec = Recorded(request.method, path, dict(request.query), body, dict(request.headers))
+        self.requests.append(rec)
+        if request.headers.get("Authorization") not in (f"Bot {self.token}", None):
+            return _reply({"message": "401: Unauthorized", "code": 0}, 401)
+        return self._answer(rec)
+
+    def _answer(self, rec: Recorded) -> web.Response:
+        parts = rec.path.strip("/").split("/")
+        method = rec.method
+        if method == "GET" and rec.path == "/users/@me":
+            return _reply(_user(BOT_ID, "speechbot", bot=True))
+        if method == "GET" and rec.path == "/oauth2/applications/@me":
+            return _reply(self._application())
+        if method == "GET" and rec.path == "/gateway/bot":
+            limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+            return _reply({"url": self.gateway_url, "shards": self.shards, "session_start_limit": limit})
+        if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
+            guild = parts[3] if len(parts) == 5 else None
+            return _reply([self._app_command(c, guild) for c in rec.body])
+        if method == "GET" and parts[0] == "applications" and parts[-1] == "commands":
+            return _reply([])
+        if method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
+            return self._interaction_callback(rec, parts[1], parts[2])
+        if parts[0] == "webhooks" and method in ("POST", "PATCH"):
+            return _reply(self._message(CHANNEL_ID, rec.body))
+        if parts[0] == "webhooks" and method == "DELETE":
+            return web.Response(status=204)
+        if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
+            return _reply(self._message(int(parts[1]), rec.body))
+        if method == "POST" and rec.path == "/users/@me/channels":
+            return _reply({"id": str(DM_CHANNEL_ID), "type": 1, "recipients": [_user(USER_ID, "student")]})
+        return _reply({"message": f"404: Not Found ({method} {rec.path})", "code": 0}, 404)
+
+    def _application(self) -> dict[str, Any]:
+        return {
+            "id": str(APP_ID),
+            "name": "speechbot",
+            "icon": None,
+            "description": "",
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "owner": _user(USER_ID, "owner"),
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "summary": "",
+        }
+
+    def _app_command(self, payload: dict[str, Any], guild: str | None) -> dict[str, Any]:
+        out = {**payload, "id": self.new_id(), "application_id": str(APP_ID), "version": self.new_id()}
+        if guild is not None:
+            out["guild_id"] = guild
+        return out
+
+    def _message(self, channel_id: int, body: Any) -> dict[str, Any]:
+        body = body if isinstance(body, dict) else {}
+        return {
+            "id": self.new_id(),
+            "channel_id": str(channel_id),
+            "author": _user(BOT_ID, "speechbot", bot=True),
+            "content": body.get("content") or "",
+            "timestamp": datetime.now(UTC).isoformat(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": body.get("flags", 0),
+            "nonce": body.get("nonce"),
+        }
+
+    def _interaction_callback(self, rec: Recorded, interaction_id: str, token: str) -> web.Response:
+        fut = self._callbacks.get(interaction_id)
+        if fut is not None and not fut.done():
+            fut.set_result(rec)
+        kind = rec.body.get("type") if isinstance(rec.body, dict) else None
+        data = rec.body.get("data") if isinstance(rec.body, dict) else None
+        interaction: dict[str, Any] = {"id": interaction_id, "type": 2}
+        answer: dict[str, Any] = {"interaction": interaction}
+        if kind in (4, 7) and isinstance(data, dict):
+            message = self._message(CHANNEL_ID, data)
+            interaction["response_message_id"] = message["id"]
+            interaction["response_message_ephemeral"] = bool(data.get("flags", 0) & 64)
+            answer["resource"] = {"type": kind, "message": message}
+        return _reply(answer)
+
+    # -- gateway -----------------------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None}))
+        shard = 0
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            frame = json.loads(msg.data)
+            op = frame.get("op")
+            if op == 1:
+                await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+            elif op == 2:
+                self.identifies.append(frame["d"])
+                shard = (frame["d"].get("shard") or [0, 1])[0]
+                self._sockets[shard] = ws
+                await self._send(ws, "READY", self._ready(frame["d"]))
+                if GUILD_ID % max(self.shards, 1) == shard or self.shards == 1:
+                    await self._send(ws, "GUILD_CREATE", self._guild())
+                self._shard_ready.setdefault(shard, asyncio.Event()).set()
+        self._sockets.pop(shard, None)
+        return ws
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
+        frame = {"op": 0, "t": event, "s": next(self._seq), "d": data}
+        await ws.send_str(json.dumps(frame))
+
+    def _ready(self, identify: dict[str, Any]) -> dict[str, Any]:
+        shard = identify.get("shard") or [0, 1]
+        return {
+            "v": 10,
+            "user": _user(BOT_ID, "speechbot", bot=True),
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "session_id": f"session-{shard[0]}",
+            "resume_gateway_url": self.gateway_url,
+            "shard": shard,
+            "application": {"id": str(APP_ID), "flags": 0},
+        }
+
+    def _guild(self) -> dict[str, Any]:
+        everyone = {
+            "id": str(GUILD_ID),
+            "name": "@everyone",
+            "permissions": "0",
+            "position": 0,
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+        students = {**everyone, "id": str(ROLE_ID), "name": "students", "position": 1, "mentionable": True}
+        channel = {
+            "id": str(CHANNEL_ID),
+            "type": 0,
+            "name": "history-class",
+            "position": 0,
+            "guild_id": str(GUILD_ID),
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "topic": None,
+        }
+        return {
+            "id": str(GUILD_ID),
+            "name": "History 101",
+            "icon": None,
+            "owner_id": str(USER_ID),
+            "roles": [everyone, students],
+            "channels": [channel],
+            "threads": [],
+            "members": [],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "member_count": 2,
+            "large": False,
+            "unavailable": False,
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "premium_tier": 0,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "preferred_locale": "en-US",
+            "system_channel_flags": 0,
+        }
+
+    async def wait_connected(self, shard: int = 0, timeout: float = 5.0) -> None:
+        """Wait until the client on ``shard`` has identified and got READY."""
+        event = self._shard_ready.setdefault(shard, asyncio.Event())
+        await asyncio.wait_for(event.wait(), timeout)
+
+    async def dispatch(self, event: str, data: dict[str, Any], shard: int = 0) -> None:
+        """Send one gateway event to the client connected on ``shard``."""
+        await self._send(self._sockets[shard], event, data)
+
+    async def interact(self, payload: dict[str, Any], timeout: float = 5.0, shard: int = 0) -> Recorded:
+        """Send INTERACTION_CREATE and return the callback request the bot answers with."""
+        fut: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+        self._callbacks[payload["id"]] = fut
+        await self.dispatch("INTERACTION_CREATE", payload, shard)
+        try:
+            return await asyncio.wait_for(fut, timeout)
+        finally:
+            self._callbacks.pop(payload["id"], None)
+
+    # -- interaction payloads ----------------------------------------------------------------------------
+
+    def _interaction(self, kind: int, data: dict[str, Any], *, user_id: int, dm: bool) -> dict[str, Any]:
+        """The envelope every INTERACTION_CREATE carries, in a guild channel or a DM."""
+        user = _user(user_id, "student")
+        payload: dict[str, Any] = {
+            "id": self.new_id(),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "token": f"interaction-token-{self.new_id()}",
+            "version": 1,
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "locale": "en-US",
+            "app_permissions": "0",
+            "entitlements": [],
+            "data": data,
+        }
+        if dm:
+            payload["channel"] = {"id": str(DM_CHANNEL_ID), "type": 1, "recipients": [user]}
+            payload["channel_id"] = str(DM_CHANNEL_ID)
+            payload["user"] = user
+            payload["context"] = 1
+            payload["authorizing_integration_owners"] = {"1": str(user_id)}
+        else:
+            payload["guild_id"] = str(GUILD_ID)
+            payload["guild_locale"] = "en-US"
+            payload["channel"] = {"id": str(CHANNEL_ID), "type": 0, "name": "history-class", "guild_id": str(GUILD_ID)}
+            payload["channel_id"] = str(CHANNEL_ID)
+            payload["member"] = {
+                "user": user,
+                "roles": [],
+                "flags": 0,
+                "permissions": str((1 << 53) - 1),
+                "joined_at": "2026-01-01T00:00:00+00:00",
+                "deaf": False,
+                "mute": False,
+                "nick": None,
+            }
+            payload["context"] = 0
+            payload["authorizing_integration_owners"] = {"0": str(GUILD_ID)}
+        return payload
+
+    def command(
+        self,
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        user_id: int = USER_ID,
+        dm: bool = False,
+        types: dict[str, int] | None = None,
+        resolved: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A slash-command interaction (type 2); option types default from the Python value."""
+        data: dict[str, Any] = {"id": self.new_id(), "name": name, "type": 1, "options": _options(options, types)}
+        if resolved:
+            data["resolved"] = resolved
+        return self._interaction(2, data, user_id=user_id, dm=dm)
+
+    def autocomplete(
+        self, name: str, focused: str, options: dict[str, Any], *, user_id: int = USER_ID, dm: bool = False
+    ) -> dict[str, Any]:
+        """An autocomplete interaction (type 4) with ``focused`` as the option being typed."""
+        opts = _options(options, None)
+        for opt in opts:
+            if opt["name"] == focused:
+                opt["focused"] = True
+        data = {"id": self.new_id(), "name": name, "type": 1, "options": opts}
+        return self._interaction(4, data, user_id=user_id, dm=dm)
+
+    def button(
+        self, custom_id: str, *, user_id: int = USER_ID, dm: bool = False, ephemeral: bool = False
+    ) -> dict[str, Any]:
+        """A button-press interaction (type 3) on a message the bot sent earlier."""
+        payload = self._interaction(3, {"custom_id": custom_id, "component_type": 2}, user_id=user_id, dm=dm)
+        message = self._message(DM_CHANNEL_ID if dm else CHANNEL_ID, {"flags": 64 if ephemeral else 0})
+        message["interaction_metadata"] = {
+            "id": self.new_id(),
+            "type": 2,
+            "user": _user(USER_ID, "student"),
+            "authorizing_integration_owners": {},
+        }
+        payload["message"] = message
+        return payload
+
+
+def _options(options: dict[str, Any] | None, types: dict[str, int] | None) -> list[dict[str, Any]]:
+    """Slash-command options in Discord's shape: string 3, integer 4, boolean 5, or as given in ``types``."""
+    out = []
+    for name, value in (options or {}).items():
+        kind = (types or {}).get(name)
+        if kind is None:
+            kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
+        out.append({"name": name, "type": kind, "value": value})
+    return out

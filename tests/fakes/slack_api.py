@@ -1,0 +1,194 @@
+"""A local stand-in for Slack on 127.0.0.1: Web API, response_url and a Socket Mode websocket, all recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+FAKE_TEAM_ID = "T0FAKETEAM"
+FAKE_BOT_USER_ID = "U0FAKEBOT"
+FAKE_BOT_ID = "B0FAKEBOT"
+FAKE_APP_ID = "A0FAKEAPP"
+
+
+@dataclass
+class ApiCall:
+    """One recorded request: a Web API method, or a POST to a response_url."""
+
+    method: str
+    token: str | None
+    args: dict[str, Any]
+
+
+@dataclass
+class FakeSlack:
+    """Serves the slice of slack.com that speechbot uses, and remembers every request it got."""
+
+    calls: list[ApiCall] = field(default_factory=list)
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    port: int = 0
+    _runner: web.AppRunner | None = None
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _envelopes: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def start(self) -> FakeSlack:
+        """Listen on a free loopback port."""
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_get("/socket-mode", self._socket_mode)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        """Close open websockets and the server."""
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        """The Web API base URL for AsyncWebClient (the trailing slash matters)."""
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, key: str = "cmd") -> str:
+        """A response_url that lands in self.calls as method 'response_url'."""
+        return f"http://127.0.0.1:{self.port}/response/{key}"
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        """The recorded calls to one method, oldest first."""
+        return [call for call in self.calls if call.method == method]
+
+    @property
+    def responses(self) -> list[dict[str, Any]]:
+        """The JSON bodies posted to response_urls, oldest first."""
+        return [call.args for call in self.calls_to("response_url")]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[ApiCall]:
+        """Wait until at least `count` calls to `method` arrived, and return them."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: len(self.calls_to(method)) >= count)
+        return self.calls_to(method)
+
+    async def wait_for_socket(self, timeout: float = 5.0) -> None:
+        """Wait until a Socket Mode client is connected."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: bool(self._sockets))
+
+    async def send_envelope(self, kind: str, payload: dict[str, Any]) -> str:
+        """Push a Socket Mode envelope to the connected client; returns its envelope_id."""
+        envelope_id = f"fake-envelope-{next(self._envelopes)}"
+        message = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+        }
+        await self._sockets[-1].send_str(json.dumps(message))
+        return envelope_id
+
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        """Wait for the client's acknowledgement of one envelope."""
+
+        def found() -> dict[str, Any] | None:
+            return next((a for a in self.socket_acks if a.get("envelope_id") == envelope_id), None)
+
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: found() is not None)
+        ack = found()
+        assert ack is not None
+        return ack
+
+    async def _record(self, call: ApiCall) -> None:
+        self.calls.append(call)
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.can_read_body:
+            args.update(await request.post())
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") or args.pop("token", None)
+        await self._record(ApiCall(method, token, args))
+        expected = "xapp-" if method == "apps.connections.open" else "xoxb-"
+        if not token or not token.startswith(expected) or "revoked" in token:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", "C0FAKE"))
+        match method:
+            case "auth.test":
+                return {
+                    "ok": True,
+                    "url": "https://fake-workspace.invalid/",
+                    "team": "Fake Team",
+                    "user": "speechbot",
+                    "team_id": FAKE_TEAM_ID,
+                    "user_id": FAKE_BOT_USER_ID,
+                    "bot_id": FAKE_BOT_ID,
+                    "is_enterprise_install": False,
+                }
+            case "chat.postMessage":
+                ts = f"1700000000.{next(self._ts):06d}"
+                message = {"type": "message", "ts": ts, "user": FAKE_BOT_USER_ID, "bot_id": FAKE_BOT_ID}
+                message |= {k: v for k, v in args.items() if k in ("text", "blocks", "metadata")}
+                self.messages.setdefault(channel, []).append(message)
+                return {"ok": True, "channel": channel, "ts": ts, "message": message}
+            case "chat.postEphemeral":
+                return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+            case "users.info":
+                user = str(args.get("user", "U0FAKEUSER"))
+                return {"ok": True, "user": {"id": user, "name": "fake-user", "tz": "Europe/Berlin"}}
+            case "conversations.info":
+                return {"ok": True, "channel": {"id": channel, "name": "fake-channel", "is_member": True}}
+            case "conversations.history":
+                history = list(reversed(self.messages.get(channel, [])))
+                if str(args.get("include_all_metadata", "")).lower() not in ("1", "true"):
+                    history = [{k: v for k, v in m.items() if k != "metadata"} for m in history]
+                return {"ok": True, "messages": history, "has_more": False}
+            case "apps.connections.open":
+                return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket-mode"}
+            case _:
+                return {"ok": False, "error": "unknown_method"}
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        body["_key"] = request.match_info["key"]
+        await self._record(ApiCall("response_url", None, body))
+        return web.Response(text="ok")
+
+    async def _socket_mode(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        hello = {"type": "hello", "num_connections": 1, "connection_info": {"app_id": FAKE_APP_ID}}
+        await ws.send_str(json.dumps(hello))
+        self._sockets.append(ws)
+        async with self._changed:
+            self._changed.notify_all()
+        try:
+            async for message in ws:
+                if message.type == WSMsgType.TEXT:
+                    self.socket_acks.append(json.loads(message.data))
+                    async with self._changed:
+                        self._changed.notify_all()
+        finally:
+            self._sockets.remove(ws)
+        return ws
