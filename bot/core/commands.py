@@ -27,7 +27,11 @@ MAX_QUERY_CHARS = 300
 # (command, what it does, example) - one list for every platform's help.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("quote [ref]", "a random passage, or the one at a reference", "quote 3.2"),
-    ("search <words>", "find sentences, even with typos or half-remembered words", "search enemy of the peopel"),
+    (
+        "search <words>",
+        "find sentences, even with typos or half-remembered words",
+        "search enemy of the peopel",
+    ),
     ("context <ref>", "the paragraph with the one before and after", "context 4"),
     ("daily", "today's passage, the same for everyone today", "daily"),
     ("cite <ref> [mla|apa|chicago]", "a citation with paragraph numbers", "cite 5 apa"),
@@ -68,10 +72,7 @@ def error(message: str) -> Reply:
 def quote(library: Library, ref: str | None, *, document: str | None = None, rng: random.Random) -> Reply:
     """The passage at `ref`, or a random readable passage when no ref is given."""
     doc = library.document(document)
-    if ref is None or not clean_input(ref):
-        passage = rng.choice(doc.daily_passages)
-    else:
-        passage = doc.passage(ref)
+    passage = rng.choice(doc.daily_passages) if ref is None or not clean_input(ref) else doc.passage(ref)
     return Reply(kind="quote", quotation=quotation(passage), document=doc.id)
 
 
@@ -86,9 +87,15 @@ def search(
     hits = library.search(cleaned, limit + 1, offset=max(offset, 0), document=doc.id if doc else None)
     if not hits:
         where = f"“{doc.title}”" if doc else "the loaded texts"
-        return error(f"Nothing in {where} matches that. Try fewer or different words, or `quote` for a passage.")
+        return error(
+            f"Nothing in {where} matches that. Try fewer or different words, or `quote` for a passage."
+        )
     return Reply(
-        kind="search", hits=hits[:limit], query=cleaned, offset=offset, has_more=len(hits) > limit,
+        kind="search",
+        hits=hits[:limit],
+        query=cleaned,
+        offset=offset,
+        has_more=len(hits) > limit,
         document=doc.id if doc else "",
     )
 

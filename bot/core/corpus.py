@@ -135,7 +135,9 @@ class Document:
         first = self._sentence_index(ref.first_paragraph, ref.first_sentence, first=True)
         last = self._sentence_index(ref.last_paragraph, ref.last_sentence, first=False)
         if last < first:
-            raise UserError(f"That range runs backwards; try `{format_ref(*_ends(ref))}` the other way round.")
+            raise UserError(
+                f"That range runs backwards; try `{format_ref(*_ends(ref))}` the other way round."
+            )
         return self.span(first, last)
 
     def span(self, first: int, last: int) -> Passage:
@@ -184,7 +186,9 @@ def _canonical_ref(document: Document, chosen: tuple[Sentence, ...]) -> str:
     return format_ref((first.paragraph, first.number), (last.paragraph, last.number))
 
 
-def parse_document(text: str, *, doc_id: str, meta: dict[str, object] | None = None, source: Path | None = None) -> Document:
+def parse_document(
+    text: str, *, doc_id: str, meta: dict[str, object] | None = None, source: Path | None = None
+) -> Document:
     """Split a text into title, front matter (before a `* * *` separator) and numbered body."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     separator_at = next((i for i, line in enumerate(lines) if is_separator(line)), None)
@@ -202,7 +206,9 @@ def parse_document(text: str, *, doc_id: str, meta: dict[str, object] | None = N
             body = _drop_first_paragraph(body)
     paragraphs = []
     for number, paragraph_text in enumerate(split_paragraphs(body), start=1):
-        sentences = tuple(Sentence(number, i, s) for i, s in enumerate(split_sentences(paragraph_text), start=1))
+        sentences = tuple(
+            Sentence(number, i, s) for i, s in enumerate(split_sentences(paragraph_text), start=1)
+        )
         paragraphs.append(Paragraph(number, sentences))
     if not paragraphs:
         raise ValueError(f"{doc_id}: the text has no body paragraphs")
@@ -254,7 +260,10 @@ def _daily_passages(document: Document) -> tuple[Passage, ...]:
                 runs.append([index + offset])
         if len(runs) > 1:
             tail_length = _run_length(document, runs[-1])
-            if tail_length < PASSAGE_MIN_CHARS and tail_length + _run_length(document, runs[-2]) <= PASSAGE_MAX_CHARS:
+            if (
+                tail_length < PASSAGE_MIN_CHARS
+                and tail_length + _run_length(document, runs[-2]) <= PASSAGE_MAX_CHARS
+            ):
                 runs[-2].extend(runs.pop())
         passages.extend(document.span(run[0], run[-1]) for run in runs)
         index += len(paragraph.sentences)

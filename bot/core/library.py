@@ -38,7 +38,7 @@ class Library:
     def load(cls, extra_dirs: Iterable[Path] = (), *, include_seeds: bool = True) -> Library:
         """Read the seed texts and every `.txt`/`.md` file in the extra folders."""
         folders = ([seeds_dir()] if include_seeds else []) + [Path(d) for d in extra_dirs]
-        documents = []
+        documents: list[Document] = []
         for folder in folders:
             if not folder.is_dir():
                 raise ValueError(f"texts folder not found: {folder}")
@@ -64,7 +64,13 @@ class Library:
         raise UserError(f"No text called that is loaded. Loaded texts: {choices}.")
 
     def search(
-        self, query: str, limit: int = 5, *, offset: int = 0, document: str | None = None, prefix: bool = False
+        self,
+        query: str,
+        limit: int = 5,
+        *,
+        offset: int = 0,
+        document: str | None = None,
+        prefix: bool = False,
     ) -> list[Hit]:
         """Ranked sentence hits across the library (or one document); empty for off-topic queries."""
         doc_id = self.document(document).id if document else None

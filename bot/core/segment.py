@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 # Words that end in a period without ending the sentence when a capital follows (titles, initials).
-_NEVER_FINAL = frozenset({"mr", "mrs", "ms", "dr", "st", "prof", "gen", "col", "lt", "capt", "sgt", "rev", "hon"})
+_NEVER_FINAL = frozenset(
+    {"mr", "mrs", "ms", "dr", "st", "prof", "gen", "col", "lt", "capt", "sgt", "rev", "hon"}
+)
 # Abbreviations that end a sentence only when a capital letter follows them.
 _MAYBE_FINAL = frozenset({"etc", "e.g", "i.e", "cf", "vs", "viz", "no", "nos", "vol", "pp", "p", "jr", "sr"})
 

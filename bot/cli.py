@@ -1,0 +1,233 @@
+"""`speechbot`: the one entry point, for offline reading and for running the bots."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.core import commands
+from bot.core.errors import UserError
+from bot.core.library import Library
+from bot.core.render import STYLES
+
+NO_PLATFORM_HINT = (
+    "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so here is the offline console.\n"
+    "To connect a bot, put DISCORD_TOKEN (or SLACK_BOT_TOKEN with SLACK_APP_TOKEN) in .env; see README.md."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line and exits with status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"speechbot: {message} (try `speechbot --help`)\n")
+
+
+def _today() -> dt.date:
+    """The local calendar date of this machine, for offline commands."""
+    return dt.datetime.now().astimezone().date()
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-02-25") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and option, with help text a teacher can follow."""
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--texts",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="also load the .txt/.md texts in DIR (repeatable)",
+    )
+    reading = _Parser(add_help=False, parents=[common])
+    reading.add_argument("--document", "-d", metavar="ID", help="which text (see `speechbot texts`)")
+    reading.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+    parser = _Parser(
+        prog="speechbot",
+        description="Quote, search and post a primary-source text, offline or in "
+        "Discord and Slack. With no command, starts the configured bots or the offline console.",
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    p = sub.add_parser(
+        "quote", parents=[reading], help="a passage by reference (3, 3.2, 3.2-4), or a random one"
+    )
+    p.add_argument("ref", nargs="?", help="a reference such as 3, 3.2 or 3.2-4; random when left out")
+    p = sub.add_parser("search", parents=[reading], help="find sentences, even with typos")
+    p.add_argument("query", nargs="+", help="the words to look for")
+    p.add_argument("--limit", type=int, default=5, help="how many hits (default 5)")
+    p = sub.add_parser("daily", parents=[reading], help="the passage of the day")
+    p.add_argument("--date", type=_date, help="YYYY-MM-DD (default: today)")
+    p = sub.add_parser("context", parents=[reading], help="a paragraph with the ones around it")
+    p.add_argument("ref")
+    p = sub.add_parser("cite", parents=[reading], help="a citation in MLA, APA or Chicago style")
+    p.add_argument("ref")
+    p.add_argument("--style", choices=STYLES, default="mla")
+    sub.add_parser("about", parents=[reading], help="the source and its introduction")
+    p = sub.add_parser("texts", parents=[common], help="the loaded texts")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    sub.add_parser("console", parents=[common], help="type the bots' slash commands offline")
+    p = sub.add_parser("run", parents=[common], help="connect the configured bots (console when none is)")
+    p.add_argument("--slack-http", action="store_true", help="serve Slack over HTTP instead of Socket Mode")
+    p.add_argument("--port", type=int, help="HTTP port for --slack-http (default $PORT or 3000)")
+    p.add_argument("--host", help="HTTP address for --slack-http (default 0.0.0.0)")
+    p.add_argument("--shard-ids", help="Discord shards this process runs, e.g. 0,1")
+    p.add_argument("--shard-count", type=int, help="total Discord shards across all processes")
+    db = sub.add_parser("db", help="database tasks").add_subparsers(
+        dest="db_command", required=True, parser_class=_Parser
+    )
+    db.add_parser("upgrade", help="apply database migrations")
+    discord_cmd = sub.add_parser("discord", help="Discord set-up tasks").add_subparsers(
+        dest="discord_command", required=True, parser_class=_Parser
+    )
+    p = discord_cmd.add_parser("sync", help="publish the slash commands now")
+    p.add_argument("--guild", type=int, help="only to this server (instant, for testing)")
+    discord_cmd.add_parser("invite", help="print the link that adds the bot to a server")
+    slack_cmd = sub.add_parser("slack", help="Slack set-up tasks").add_subparsers(
+        dest="slack_command", required=True, parser_class=_Parser
+    )
+    p = slack_cmd.add_parser("manifest", help="print the Slack app manifest to paste at api.slack.com/apps")
+    p.add_argument("--url", help="public base URL for HTTP mode (Socket Mode when left out)")
+    return parser
+
+
+def _library(settings: Settings, extra: Sequence[Path]) -> Library:
+    return Library.load([*settings.texts, *extra])
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    print(json.dumps(data, ensure_ascii=False) if getattr(args, "json", False) else text)
+
+
+def _read_command(args: argparse.Namespace, library: Library) -> int:
+    """quote, search, daily, context, cite, about, texts: print text or JSON."""
+    from bot.console import render_plain
+    from bot.core.daily import passage_for
+    from bot.core.render import citation
+
+    if args.command == "quote":
+        reply = commands.quote(library, args.ref, document=args.document, rng=random.Random())  # noqa: S311
+        quote = reply.quotation
+        assert quote is not None  # noqa: S101 - a quote reply always carries its quotation
+        passage = library.document(quote.document).passage(quote.ref)
+        _emit(
+            args,
+            {"document": quote.document, "ref": quote.ref, "text": passage.text, "citation": quote.footer},
+            render_plain(reply),
+        )
+    elif args.command == "search":
+        query = " ".join(args.query)
+        if args.limit < 1:
+            raise UserError("--limit must be at least 1.")
+        reply = commands.search(library, query, document=args.document, limit=args.limit)
+        if reply.is_error and not args.json:
+            print(reply.text)
+            return 0
+        hits = [
+            {
+                "document": h.document,
+                "ref": h.ref,
+                "paragraph": h.paragraph,
+                "sentence": h.sentence,
+                "score": h.score,
+                "text": h.text,
+                "match": list(h.match),
+            }
+            for h in reply.hits
+        ]
+        _emit(args, {"query": query, "hits": hits}, render_plain(reply))
+    elif args.command == "daily":
+        day = args.date or _today()
+        document = library.document(args.document)
+        passage = passage_for(day, document)
+        reply = commands.daily(library, today=day, document=document.id)
+        _emit(
+            args,
+            {"date": day.isoformat(), "document": document.id, "ref": passage.ref, "text": passage.text},
+            f"Passage of the day, {day:%A %d %B %Y}\n{render_plain(reply)}",
+        )
+    elif args.command == "context":
+        reply = commands.context(library, args.ref, document=args.document)
+        data = {
+            "document": reply.document,
+            "paragraph": reply.paragraph,
+            "paragraphs": [
+                {"ref": label.lstrip("§"), "text": text, "target": target}
+                for label, text, target in reply.sections
+            ],
+        }
+        _emit(args, data, render_plain(reply))
+    elif args.command == "cite":
+        document = library.document(args.document)
+        passage = document.passage(args.ref)
+        text = citation(passage, args.style)
+        _emit(
+            args, {"document": document.id, "ref": passage.ref, "style": args.style, "citation": text}, text
+        )
+    elif args.command == "about":
+        document = library.document(args.document)
+        meta = document.meta
+        data = {
+            "document": document.id,
+            "title": meta.title,
+            "speaker": meta.speaker,
+            "date": meta.date.isoformat() if meta.date else None,
+            "occasion": meta.occasion,
+            "paragraphs": len(document.paragraphs),
+            "sentences": len(document.sentences),
+            "introduction": document.front_matter,
+        }
+        _emit(args, data, commands.about(library, document=document.id).text)
+    else:
+        data = {
+            "texts": [
+                {
+                    "document": d.id,
+                    "title": d.title,
+                    "paragraphs": len(d.paragraphs),
+                    "sentences": len(d.sentences),
+                }
+                for d in library.documents.values()
+            ]
+        }
+        _emit(args, data, commands.texts(library).text)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, load the texts and do one thing; user mistakes exit 2 with one line."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.command in {"quote", "search", "daily", "context", "cite", "about", "texts"}:
+            return _read_command(args, _library(settings, args.texts))
+        if args.command == "console":
+            from bot.console import run_console
+
+            return run_console(_library(settings, args.texts), today=_today, rng=random.Random())  # noqa: S311
+        from bot import launcher
+
+        return launcher.dispatch(args, settings, lambda: _library(settings, getattr(args, "texts", [])))
+    except (UserError, ConfigError) as problem:
+        message = problem.message if isinstance(problem, UserError) else str(problem)
+        print(f"speechbot: {message.replace(chr(10), ' ')}", file=sys.stderr)
+        return 2
+    except ValueError as problem:  # a texts folder that does not exist or holds no text
+        print(f"speechbot: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

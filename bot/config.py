@@ -1,0 +1,127 @@
+"""Settings from the environment and `.env`, read once at start-up and passed in; secrets never printed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+SECRET_FIELDS = frozenset(
+    {
+        "discord_token",
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "slack_client_secret",
+        "database_url",
+    }
+)
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message is one line a teacher can act on."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the bot reads; see `.env.example` for what each one does."""
+
+    texts: tuple[Path, ...] = ()
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    discord_token: str | None = None
+    discord_shard_ids: tuple[int, ...] | None = None
+    discord_shard_count: int | None = None
+    slack_bot_token: str | None = None
+    slack_app_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_command: str = "/speech"
+    host: str = "0.0.0.0"  # noqa: S104 - HTTP mode must accept Slack's requests from outside
+    port: int = 3000
+    log_level: str = "INFO"
+
+    @property
+    def discord_enabled(self) -> bool:
+        """Discord starts when a bot token is configured."""
+        return bool(self.discord_token)
+
+    @property
+    def slack_socket_enabled(self) -> bool:
+        """Socket Mode needs both the app-level and the bot token."""
+        return bool(self.slack_app_token and self.slack_bot_token)
+
+    @property
+    def slack_http_enabled(self) -> bool:
+        """HTTP mode needs the signing secret that proves requests come from Slack."""
+        return bool(self.slack_signing_secret)
+
+    def __repr__(self) -> str:
+        shown = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name in SECRET_FIELDS and value:
+                value = "***"
+            shown.append(f"{item.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
+
+
+def _paths(value: str | None) -> tuple[Path, ...]:
+    return tuple(Path(part).expanduser() for part in (value or "").split(os.pathsep) if part.strip())
+
+
+def _int(name: str, value: str | None, default: int | None) -> int | None:
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def _shard_ids(value: str | None) -> tuple[int, ...] | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise ConfigError("DISCORD_SHARD_IDS must be a comma-separated list of numbers, like 0,1.") from None
+
+
+def _optional(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Settings from `environ` (default: the process environment) over an optional `.env` file."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        from dotenv import dotenv_values
+
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    command = (values.get("SLACK_COMMAND") or "/speech").strip()
+    if not command.startswith("/"):
+        command = f"/{command}"
+    return Settings(
+        texts=_paths(values.get("SPEECHBOT_TEXTS")),
+        data_dir=Path(values.get("SPEECHBOT_DATA_DIR") or "data").expanduser(),
+        database_url=_optional(values.get("DATABASE_URL")),
+        discord_token=_optional(values.get("DISCORD_TOKEN")),
+        discord_shard_ids=_shard_ids(values.get("DISCORD_SHARD_IDS")),
+        discord_shard_count=_int("DISCORD_SHARD_COUNT", values.get("DISCORD_SHARD_COUNT"), None),
+        slack_bot_token=_optional(values.get("SLACK_BOT_TOKEN")),
+        slack_app_token=_optional(values.get("SLACK_APP_TOKEN")),
+        slack_signing_secret=_optional(values.get("SLACK_SIGNING_SECRET")),
+        slack_client_id=_optional(values.get("SLACK_CLIENT_ID")),
+        slack_client_secret=_optional(values.get("SLACK_CLIENT_SECRET")),
+        slack_command=command,
+        host=(values.get("SPEECHBOT_HOST") or "0.0.0.0").strip(),  # noqa: S104 - see Settings.host
+        port=_int("PORT", values.get("PORT"), 3000) or 3000,
+        log_level=(values.get("LOG_LEVEL") or "INFO").upper(),
+    )

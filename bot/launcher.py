@@ -1,0 +1,120 @@
+"""Starting the bots and the set-up tasks; platform packages are imported only here, and only when used."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import random
+import sys
+from collections.abc import Callable
+
+from bot.config import ConfigError, Settings
+from bot.core.library import Library
+
+log = logging.getLogger("speechbot")
+
+
+def dispatch(args: argparse.Namespace, settings: Settings, load_library: Callable[[], Library]) -> int:
+    """Run `run` (also the default), `db`, `discord` or `slack` subcommands."""
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command in (None, "run"):
+        return run(args, settings, load_library())
+    if args.command == "db":
+        from bot.store import open_store
+
+        store = open_store(settings.database_url, settings.data_dir)
+        store.close()
+        print("Database is up to date.")
+        return 0
+    if args.command == "discord":
+        return _discord_task(args, settings)
+    if args.command == "slack":
+        from bot.slack.manifest import manifest
+
+        print(manifest(settings.slack_command, http_url=args.url))
+        return 0
+    raise ConfigError(f"unknown command {args.command!r}")
+
+
+def run(args: argparse.Namespace | None, settings: Settings, library: Library) -> int:
+    """Start every configured platform in one event loop, or the offline console when none is configured."""
+    from bot.cli import NO_PLATFORM_HINT, _today
+
+    slack_http = bool(getattr(args, "slack_http", False)) or (
+        settings.slack_http_enabled and not settings.slack_socket_enabled
+    )
+    if not (
+        settings.discord_enabled
+        or settings.slack_socket_enabled
+        or (slack_http and settings.slack_http_enabled)
+    ):
+        if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) "
+                "nor SLACK_SIGNING_SECRET (HTTP mode) is."
+            )
+        print(NO_PLATFORM_HINT)
+        from bot.console import run_console
+
+        return run_console(library, today=_today, rng=random.Random())  # noqa: S311
+    if args is not None:
+        settings = _with_overrides(args, settings)
+    try:
+        asyncio.run(_serve(settings, library, slack_http=slack_http))
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def _with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
+    from dataclasses import replace
+
+    from bot.config import _shard_ids
+
+    changes: dict[str, object] = {}
+    if getattr(args, "port", None):
+        changes["port"] = args.port
+    if getattr(args, "host", None):
+        changes["host"] = args.host
+    if getattr(args, "shard_ids", None):
+        changes["discord_shard_ids"] = _shard_ids(args.shard_ids)
+    if getattr(args, "shard_count", None):
+        changes["discord_shard_count"] = args.shard_count
+    return replace(settings, **changes)  # type: ignore[arg-type]
+
+
+async def _serve(settings: Settings, library: Library, *, slack_http: bool) -> None:
+    """All configured platforms side by side; the first to fail stops the others."""
+    tasks = []
+    if settings.discord_enabled:
+        from bot.discord import run_discord
+
+        tasks.append(run_discord(library, settings=settings))
+    if slack_http and settings.slack_http_enabled:
+        from bot.slack import run_slack_http
+
+        tasks.append(run_slack_http(library, settings=settings))
+    elif settings.slack_socket_enabled:
+        from bot.slack import run_slack_socket
+
+        tasks.append(run_slack_socket(library, settings=settings))
+    await asyncio.gather(*tasks)
+
+
+def _discord_task(args: argparse.Namespace, settings: Settings) -> int:
+    if args.discord_command == "invite":
+        from bot.discord import invite_url
+
+        print(invite_url(settings))
+        return 0
+    from bot.discord import sync_commands
+
+    if not settings.discord_token:
+        raise ConfigError("DISCORD_TOKEN is not set; put it in .env (see README.md).")
+    count = asyncio.run(sync_commands(settings, guild_id=args.guild))
+    print(f"Published {count} commands" + (f" to server {args.guild}." if args.guild else " globally."))
+    return 0
+
+
+__all__ = ["dispatch", "run", "sys"]

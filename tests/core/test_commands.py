@@ -1,0 +1,87 @@
+"""Typed commands as the console and Slack receive them, answered by the core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from bot.core.commands import answer
+from bot.core.library import Library
+
+TODAY = dt.date(2026, 11, 28)
+
+
+def ask(library: Library, line: str):  # type: ignore[no-untyped-def]
+    return answer(library, line, today=TODAY, rng=random.Random(7))
+
+
+def test_a_bare_reference_quotes_it(library: Library) -> None:
+    reply = ask(library, "3.2")
+    assert reply.kind == "quote"
+    assert reply.quotation is not None and reply.quotation.ref == "3.2"
+
+
+def test_plain_words_search(library: Library) -> None:
+    reply = ask(library, "/speech enemy of the peopel")
+    assert reply.kind == "search"
+    assert reply.hits[0].paragraph == 3
+
+
+def test_search_pages_with_offset(library: Library) -> None:
+    first = answer(library, "search stalin", today=TODAY, rng=random.Random(1))
+    second = answer(library, "search stalin", today=TODAY, rng=random.Random(1), offset=5)
+    assert first.has_more
+    assert {h.ref for h in first.hits}.isdisjoint(h.ref for h in second.hits)
+
+
+def test_quote_without_ref_is_a_readable_passage(library: Library) -> None:
+    reply = ask(library, "/quote")
+    assert reply.quotation is not None
+    assert reply.quotation.ref in {p.ref for p in library.document().daily_passages}
+
+
+def test_daily_is_the_passage_of_the_day(library: Library) -> None:
+    assert ask(library, "/daily").quotation == ask(library, "daily").quotation
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "fragment"),
+    [
+        ("/cite 5 apa", "cite", "para. 5"),
+        ("/context 1", "context", ""),
+        ("/about", "about", "Editor's introduction"),
+        ("/help", "help", "/cite <ref>"),
+        ("", "help", "/quote"),
+        ("/texts", "texts", "secret-speech"),
+        ("/quote 12", "error", "The speech has 7 paragraphs"),
+        ("/search xyzzy", "error", "Nothing in"),
+        ("/search ", "error", "Type some words"),
+        ("/cite 5 harvard", "error", "Citation styles"),
+        ("/quote 3 in:nope", "error", "Loaded texts"),
+    ],
+)
+def test_commands_answer_or_explain(library: Library, line: str, kind: str, fragment: str) -> None:
+    reply = ask(library, line)
+    assert reply.kind == kind
+    assert fragment in reply.text
+
+
+def test_context_includes_neighbours_and_marks_the_target(library: Library) -> None:
+    reply = ask(library, "/context 3.2")
+    assert [(label, target) for label, _, target in reply.sections] == [
+        ("§2", False),
+        ("§3", True),
+        ("§4", False),
+    ]
+
+
+def test_in_option_picks_a_document(two_texts: Library) -> None:
+    reply = answer(two_texts, "/quote 1 in:gettysburg", today=TODAY, rng=random.Random(1))
+    assert reply.quotation is not None and reply.quotation.title.endswith("The Gettysburg Address")
+
+
+def test_mention_tricks_are_just_words(library: Library) -> None:
+    reply = ask(library, "@everyone <@&123> <!channel>")
+    assert reply.kind == "error"

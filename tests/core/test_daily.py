@@ -1,0 +1,58 @@
+"""The passage of the day: deterministic, every passage once per cycle, never the same two days running."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from bot.core.daily import nth_passage, passage_for
+from bot.core.library import Library
+
+START = dt.date(2026, 1, 1)
+
+
+def test_same_day_always_gives_the_same_passage(library: Library) -> None:
+    document = library.document()
+    assert (
+        passage_for(dt.date(2026, 11, 28), document).ref == passage_for(dt.date(2026, 11, 28), document).ref
+    )
+
+
+def test_every_passage_is_used_once_before_any_repeats(library: Library) -> None:
+    document = library.document()
+    count = len(document.daily_passages)
+    for cycle_start in range(0, 5 * count, count):
+        refs = [nth_passage(document, n, seed="x").ref for n in range(cycle_start, cycle_start + count)]
+        assert sorted(refs) == sorted(p.ref for p in document.daily_passages)
+
+
+def test_consecutive_days_differ_across_a_year_including_cycle_boundaries(library: Library) -> None:
+    document = library.document()
+    refs = [passage_for(START + dt.timedelta(days=i), document).ref for i in range(400)]
+    assert all(a != b for a, b in itertools.pairwise(refs))
+
+
+def test_order_is_shuffled_not_reading_order(library: Library) -> None:
+    document = library.document()
+    count = len(document.daily_passages)
+    shuffled = [nth_passage(document, n, seed="x").ref for n in range(count)]
+    assert shuffled != [p.ref for p in document.daily_passages]
+
+
+def test_each_channel_seed_has_its_own_order(library: Library) -> None:
+    document = library.document()
+    count = len(document.daily_passages)
+    orders = {tuple(nth_passage(document, n, seed=seed).ref for n in range(count)) for seed in "abcdef"}
+    assert len(orders) > 1
+
+
+def test_sequential_plan_reads_the_text_in_order_then_starts_again(library: Library) -> None:
+    document = library.document()
+    count = len(document.daily_passages)
+    refs = [nth_passage(document, n, mode="sequential").ref for n in range(count + 1)]
+    assert refs[:count] == [p.ref for p in document.daily_passages]
+    assert refs[count] == refs[0] == "1"
+
+
+def test_far_future_days_still_work(library: Library) -> None:
+    assert passage_for(dt.date(2400, 2, 29), library.document()).text

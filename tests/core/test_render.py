@@ -1,0 +1,64 @@
+"""Citations, quotations and splitting long text for platforms with size limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.errors import UserError
+from bot.core.library import Library
+from bot.core.render import citation, quotation, split_text
+
+
+def test_mla_citation_names_speaker_title_occasion_date_and_paragraph(library: Library) -> None:
+    assert citation(library.document().passage("5"), "mla") == (
+        "Khrushchev, Nikita. “Khrushchev's Secret Speech, 1956.” Closed session of the Twentieth Congress of "
+        "the Communist Party of the Soviet Union, 25 Feb. 1956, Moscow, par. 5."
+    )
+
+
+def test_apa_citation_has_reference_and_in_text_form(library: Library) -> None:
+    text = citation(library.document().passage("3.2-4"), "apa")
+    assert text.startswith("Khrushchev, N. (1956, February 25). Khrushchev's secret speech, 1956 [Speech].")
+    assert text.endswith("In text: (Khrushchev, 1956, para. 3)")
+
+
+def test_chicago_citation_spans_paragraphs_of_a_range(library: Library) -> None:
+    text = citation(library.document().passage("2-3"), "chicago")
+    assert text.startswith("Nikita Khrushchev, “Khrushchev's Secret Speech, 1956” (speech, closed session")
+    assert text.endswith("February 25, 1956), pars. 2-3.")
+
+
+def test_unknown_citation_style_says_which_exist(library: Library) -> None:
+    with pytest.raises(UserError, match="mla"):
+        citation(library.document().passage("1"), "harvard")
+
+
+def test_quotation_carries_ref_title_and_citation(library: Library) -> None:
+    quote = quotation(library.document().passage("3.2"))
+    assert quote.title == "§3.2 · Khrushchev's Secret Speech, 1956"
+    assert quote.parts[0].startswith("This term automatically")
+    assert quote.footer.endswith("par. 3.")
+
+
+def test_short_text_is_not_split_or_marked() -> None:
+    assert split_text("One. Two.", 100) == ["One. Two."]
+
+
+def test_long_text_splits_at_sentence_boundaries_with_part_markers(library: Library) -> None:
+    text = library.document().passage("2-3").text
+    parts = split_text(text, 500)
+    assert len(parts) > 1
+    assert all(len(part) <= 500 for part in parts)
+    assert parts[0].endswith(f"(1/{len(parts)})")
+    rebuilt = " ".join(part.rsplit(" (", 1)[0] for part in parts)
+    assert rebuilt.split() == text.split()
+    for part in parts:
+        body = part.rsplit(" (", 1)[0]
+        assert body.endswith((".", "?", "!"))
+
+
+def test_a_sentence_longer_than_the_limit_is_cut_between_words() -> None:
+    sentence = " ".join(["word"] * 100) + "."
+    parts = split_text(sentence, 60)
+    assert all(len(p) <= 60 for p in parts)
+    assert all(body.split() and set(body.rsplit(" (", 1)[0].split()) <= {"word", "word."} for body in parts)

@@ -1,0 +1,122 @@
+"""The `speechbot` command line as a newcomer and a script use it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURE_TEXTS
+
+
+def speechbot(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "SPEECHBOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_search_json_has_the_documented_shape(tmp_path: Path) -> None:
+    result = speechbot("search", "--json", "enemy of the peopel", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["query"] == "enemy of the peopel"
+    first = data["hits"][0]
+    assert set(first) == {"document", "ref", "paragraph", "sentence", "score", "text", "match"}
+    assert (first["document"], first["paragraph"]) == ("secret-speech", 3)
+    start, end = first["match"]
+    assert first["text"][start:end].lower() == "enemy of the people"
+
+
+def test_quote_json(tmp_path: Path) -> None:
+    data = json.loads(speechbot("quote", "3.2", "--json", cwd=tmp_path).stdout)
+    assert data["ref"] == "3.2" and data["text"].startswith("This term automatically")
+    assert data["citation"].endswith("par. 3.")
+    assert set(data) == {"document", "ref", "text", "citation"}
+
+
+def test_daily_json_for_a_given_date_is_stable(tmp_path: Path) -> None:
+    first = json.loads(speechbot("daily", "--date", "2026-02-25", "--json", cwd=tmp_path).stdout)
+    again = json.loads(speechbot("daily", "--date", "2026-02-25", "--json", cwd=tmp_path).stdout)
+    assert first == again
+    assert set(first) == {"date", "document", "ref", "text"} and first["date"] == "2026-02-25"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("quote", "99"), "The speech has 7 paragraphs; try `3` or `3.2`."),
+        (("daily", "--date", "yesterday"), "is not a date"),
+        (("cite", "3", "--style", "harvard"), "invalid choice"),
+        (("search",), "required"),
+        (("quote", "1", "--document", "nope"), "Loaded texts"),
+        (("frobnicate",), "invalid choice"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = speechbot(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_off_topic_search_says_nothing_matches(tmp_path: Path) -> None:
+    result = speechbot("search", "chocolate", "cake", "recipe", cwd=tmp_path)
+    assert result.returncode == 0 and "Nothing in" in result.stdout
+    assert json.loads(speechbot("search", "--json", "xyzzy", cwd=tmp_path).stdout)["hits"] == []
+
+
+def test_texts_option_loads_another_folder(tmp_path: Path) -> None:
+    data = json.loads(speechbot("texts", "--json", "--texts", str(FIXTURE_TEXTS), cwd=tmp_path).stdout)
+    assert [t["document"] for t in data["texts"]] == ["secret-speech", "gettysburg"]
+    hit = json.loads(
+        speechbot(
+            "search",
+            "--json",
+            "--texts",
+            str(FIXTURE_TEXTS),
+            "--document",
+            "gettysburg",
+            "four score",
+            cwd=tmp_path,
+        ).stdout
+    )["hits"][0]
+    assert hit["document"] == "gettysburg"
+
+
+def test_cite_context_and_about_print_text(tmp_path: Path) -> None:
+    assert "(Khrushchev, 1956, para. 5)" in speechbot("cite", "5", "--style", "apa", cwd=tmp_path).stdout
+    context = json.loads(speechbot("context", "1", "--json", cwd=tmp_path).stdout)
+    assert [p["ref"] for p in context["paragraphs"]] == ["1", "2"]
+    assert "Editor's introduction" in speechbot("about", cwd=tmp_path).stdout
+
+
+def test_console_answers_slash_commands_from_piped_input(tmp_path: Path) -> None:
+    script = "/quote 3.2\n/search enemy of the peopel\n/cite 5 mla\n/quote 42\n/help\n"
+    out = speechbot("console", stdin=script, cwd=tmp_path).stdout
+    assert "§3.2 · Khrushchev's Secret Speech, 1956" in out
+    assert "**enemy of the people**" in out
+    assert "par. 5." in out
+    assert "(only you can see this) The speech has 7 paragraphs" in out
+    assert "/cite <ref> [mla|apa|chicago]" in out
+
+
+def test_bare_speechbot_without_tokens_explains_and_opens_the_console(tmp_path: Path) -> None:
+    result = speechbot(stdin="/quote 1\n", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("No DISCORD_TOKEN or SLACK_BOT_TOKEN is set")
+    assert "We have to consider seriously" in result.stdout

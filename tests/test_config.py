@@ -1,0 +1,46 @@
+"""Settings are read once, validated, and never show secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def test_defaults_need_no_configuration(tmp_path: Path) -> None:
+    settings = load_settings({}, env_file=tmp_path / "missing.env")
+    assert not (settings.discord_enabled or settings.slack_socket_enabled or settings.slack_http_enabled)
+    assert settings.slack_command == "/speech"
+    assert settings.data_dir == Path("data")
+
+
+def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DISCORD_TOKEN=from-file\nSLACK_COMMAND=quoteit\nPORT=8080\n")
+    settings = load_settings({"PORT": "9000"}, env_file=env_file)
+    assert settings.discord_token == "from-file"
+    assert settings.slack_command == "/quoteit"
+    assert settings.port == 9000
+
+
+def test_secrets_are_masked_in_repr(tmp_path: Path) -> None:
+    settings = load_settings(
+        {"DISCORD_TOKEN": "not-a-real-token", "DATABASE_URL": "postgresql://u:pw@h/db"}, env_file=None
+    )
+    shown = repr(settings)
+    assert "not-a-real-token" not in shown and "pw@" not in shown
+
+
+@pytest.mark.parametrize(("name", "value"), [("PORT", "eighty"), ("DISCORD_SHARD_IDS", "0,x")])
+def test_malformed_numbers_give_a_clear_error(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        load_settings({name: value}, env_file=None)
+
+
+def test_texts_setting_accepts_several_folders() -> None:
+    import os
+
+    settings = load_settings({"SPEECHBOT_TEXTS": f"a{os.pathsep}b"}, env_file=None)
+    assert settings.texts == (Path("a"), Path("b"))
