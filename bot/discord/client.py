@@ -2,32 +2,46 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core import Library
+from bot.config import ConfigError, Settings
+from bot.core.library import Library
+
+if TYPE_CHECKING:
+    from bot.daily_service import DailyService
 
 log = logging.getLogger(__name__)
 
 HASH_FILE = "discord-commands.json"
+IDENTIFY_WINDOW = 5.0  # seconds between two IDENTIFYs in one max_concurrency bucket
 
-# Only what posting answers and daily passages needs; interaction replies need no permission at all.
+# Only what daily posts need (interaction replies need no permission at all): see and post in the channel
+# and its threads, show embeds, and read recent history to find an earlier post before re-sending one.
 PERMISSIONS = discord.Permissions(
-    view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    read_message_history=True,
 )
 
 EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
 ANY_INSTALL = app_commands.AppInstallationType(guild=True, user=True)
 
 
-class DiscordStartError(Exception):
+class DiscordStartError(ConfigError):
     """Start-up failed for a reason the user can fix (bad token, missing intent); the message is one line."""
 
 
@@ -61,11 +75,20 @@ def _options(guild_ready_timeout: float) -> dict[str, Any]:
 class SpeechBot(commands.Bot):
     """One process, one gateway connection: enough for a class or a few thousand servers."""
 
-    def __init__(self, library: Library, *, data_dir: Path, sync_on_start: bool = True, **options: Any) -> None:
+    def __init__(
+        self,
+        library: Library,
+        *,
+        data_dir: Path,
+        sync_on_start: bool = True,
+        daily: DailyService | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(**options)
         self.library = library
         self.data_dir = data_dir
         self.sync_on_start = sync_on_start
+        self.daily = daily
 
     async def setup_hook(self) -> None:
         """Register commands and persistent buttons, then sync the tree only if it changed."""
@@ -75,15 +98,43 @@ class SpeechBot(commands.Bot):
 class ShardedSpeechBot(commands.AutoShardedBot):
     """Several shards in one process; several processes split them with shard_ids/shard_count."""
 
-    def __init__(self, library: Library, *, data_dir: Path, sync_on_start: bool = True, **options: Any) -> None:
+    def __init__(
+        self,
+        library: Library,
+        *,
+        data_dir: Path,
+        sync_on_start: bool = True,
+        daily: DailyService | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(**options)
         self.library = library
         self.data_dir = data_dir
         self.sync_on_start = sync_on_start
+        self.daily = daily
+        self._max_concurrency: int | None = None
+        self._identify_locks: dict[int, asyncio.Lock] = {}
+        self._last_identify: dict[int, float] = {}
 
     async def setup_hook(self) -> None:
         """Register commands and persistent buttons, then sync the tree only if it changed."""
         await prepare(self)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Identify as fast as Discord allows: one shard per 5 s in each of `max_concurrency` buckets."""
+        if self._max_concurrency is None:
+            try:
+                limits = await self.fetch_session_start_limits()
+                self._max_concurrency = max(limits.max_concurrency, 1)
+            except (discord.HTTPException, discord.GatewayNotFound):
+                self._max_concurrency = 1
+        bucket = (shard_id or 0) % self._max_concurrency
+        loop = asyncio.get_running_loop()
+        async with self._identify_locks.setdefault(bucket, asyncio.Lock()):
+            last = self._last_identify.get(bucket)
+            if last is not None and (wait := last + IDENTIFY_WINDOW - loop.time()) > 0:
+                await asyncio.sleep(wait)
+            self._last_identify[bucket] = loop.time()
 
 
 AnyBot = SpeechBot | ShardedSpeechBot
@@ -92,10 +143,18 @@ AnyBot = SpeechBot | ShardedSpeechBot
 async def prepare(bot: AnyBot) -> None:
     """Add the commands and the restart-proof buttons; sync commands when their payload changed."""
     from bot.discord.commands import register
+    from bot.discord.daily import DailyContext, register_daily
 
     await register(bot)
+    bot.add_dynamic_items(DailyContext)  # buttons on earlier daily posts work even with posting switched off
+    if bot.daily is not None:
+        await register_daily(bot, bot.daily)
     if bot.sync_on_start:
-        await sync_if_changed(bot.tree, bot.data_dir)
+        try:
+            await sync_if_changed(bot.tree, bot.data_dir)
+        except discord.HTTPException as problem:
+            # The commands Discord already has keep working; the hash is not saved, so the next start retries.
+            log.error("Could not sync Discord commands (HTTP %s); run `speechbot discord sync`", problem.status)
 
 
 def build_bot(
@@ -106,6 +165,7 @@ def build_bot(
     shard_count: int | None = None,
     auto_shard: bool = False,
     sync_on_start: bool = True,
+    daily: DailyService | None = None,
     guild_ready_timeout: float = 2.0,
 ) -> AnyBot:
     """A bot for this library: sharded when shards are given or asked for, else one connection."""
@@ -117,11 +177,12 @@ def build_bot(
             library,
             data_dir=data_dir,
             sync_on_start=sync_on_start,
+            daily=daily,
             shard_ids=shard_ids,
             shard_count=shard_count,
             **options,
         )
-    return SpeechBot(library, data_dir=data_dir, sync_on_start=sync_on_start, **options)
+    return SpeechBot(library, data_dir=data_dir, sync_on_start=sync_on_start, daily=daily, **options)
 
 
 # -- command-tree hashing ----------------------------------------------------------------------------------
@@ -184,7 +245,7 @@ async def sync_if_changed(
 
 
 async def _login(bot: AnyBot, token: str | None) -> None:
-    """Log in, turning a missing or rejected token into a one-line DiscordStartError."""
+    """Log in, turning a missing or rejected token or an unreachable Discord into one line."""
     if not token or not token.strip():
         raise DiscordStartError("DISCORD_TOKEN is not set; create a bot at https://discord.com/developers.")
     try:
@@ -194,23 +255,38 @@ async def _login(bot: AnyBot, token: str | None) -> None:
         raise DiscordStartError(
             "Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal."
         ) from None
+    except (aiohttp.ClientError, OSError, discord.HTTPException) as problem:
+        await bot.close()
+        raise DiscordStartError(f"Could not reach Discord to log in ({type(problem).__name__}).") from None
 
 
 async def run_discord(
     library: Library,
     *,
-    token: str | None,
-    data_dir: Path,
-    shard_ids: list[int] | None = None,
+    settings: Settings | None = None,
+    token: str | None = None,
+    data_dir: Path | None = None,
+    shard_ids: Sequence[int] | None = None,
     shard_count: int | None = None,
+    daily: DailyService | None = None,
     guild_ready_timeout: float = 2.0,
 ) -> None:
-    """Run the Discord bot until cancelled or closed; bad tokens raise DiscordStartError."""
+    """Run the Discord bot until cancelled or closed; start-up problems raise DiscordStartError.
+
+    Values come from `settings` unless given explicitly. With `daily`, the /daily-* commands are added and
+    a DiscordDeliverer among its scheduler's deliverers posts through this bot.
+    """
+    if settings is not None:
+        token = token or settings.discord_token
+        data_dir = data_dir or settings.data_dir
+        shard_ids = shard_ids if shard_ids is not None else settings.discord_shard_ids
+        shard_count = shard_count if shard_count is not None else settings.discord_shard_count
     bot = build_bot(
         library,
-        data_dir=data_dir,
-        shard_ids=shard_ids,
+        data_dir=data_dir or Path("data"),
+        shard_ids=list(shard_ids) if shard_ids is not None else None,
         shard_count=shard_count,
+        daily=daily,
         guild_ready_timeout=guild_ready_timeout,
     )
     async with bot:
@@ -222,21 +298,50 @@ async def run_discord(
 
 
 async def sync_commands(
-    library: Library, *, token: str | None, data_dir: Path, guild_id: int | None = None
+    source: Library | Settings,
+    *,
+    token: str | None = None,
+    data_dir: Path | None = None,
+    guild_id: int | None = None,
 ) -> int:
-    """Upload the slash commands now (globally, or to one guild for instant testing); returns how many."""
-    bot = build_bot(library, data_dir=data_dir, sync_on_start=False)
+    """Upload the slash commands now (globally, or to one guild for instant testing); returns how many.
+
+    `source` is the loaded library, or the settings (then the texts they name are loaded).
+    """
+    if isinstance(source, Settings):
+        token = token or source.discord_token
+        data_dir = data_dir or source.data_dir
+        library = Library.load(source.texts)
+    else:
+        library = source
+    folder = data_dir or Path("data")
+    bot = build_bot(library, data_dir=folder, sync_on_start=False)
     async with bot:
         await _login(bot, token)
         guild = discord.Object(id=guild_id) if guild_id is not None else None
         if guild is not None:
             bot.tree.copy_global_to(guild=guild)
-        await sync_if_changed(bot.tree, data_dir, guild=guild, force=True)
+        await sync_if_changed(bot.tree, folder, guild=guild, force=True)
         return len(bot.tree.get_commands(guild=guild))
 
 
-def invite_url(application_id: int | str) -> str:
-    """The link that adds the bot to a server with the bot and applications.commands scopes."""
-    return discord.utils.oauth_url(
-        application_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands")
-    )
+def application_id_from_token(token: str) -> int:
+    """The bot's id, which is its application's id, read from the token's first part (no network)."""
+    head = token.strip().split(".", 1)[0]
+    try:
+        text = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode("ascii")
+        return int(text)
+    except (ValueError, UnicodeDecodeError):
+        raise DiscordStartError("DISCORD_TOKEN does not look like a bot token.") from None
+
+
+def invite_url(application: int | str | Settings) -> str:
+    """The link that adds the bot to a server with the bot and applications.commands scopes.
+
+    Takes the application id, or settings whose token names it.
+    """
+    if isinstance(application, Settings):
+        if not application.discord_token:
+            raise DiscordStartError("DISCORD_TOKEN is not set; the invite link needs the bot's id.")
+        application = application_id_from_token(application.discord_token)
+    return discord.utils.oauth_url(application, permissions=PERMISSIONS, scopes=("bot", "applications.commands"))

@@ -18,18 +18,33 @@ from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import ConfigError
 from bot.slack import listeners
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.core import Library
+    from bot.daily_service import DailyService
 
-# What the bot asks for when installed: the slash command, posting, and reading its own daily posts back.
-BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "channels:history", "groups:history")
+# What the bot asks for when installed: the slash command and posting; for daily posts, reading its own posts
+# back (history), checking it is in the channel (read) and who is an admin (users:read).
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "channels:history",
+    "groups:history",
+    "channels:read",
+    "groups:read",
+    "users:read",
+)
+
+NOT_INSTALLED = ":warning: Speechbot is not installed in this workspace; ask an admin to install it again."
 
 log = logging.getLogger("speechbot.slack")
 
 
-class SlackConfigError(Exception):
+class SlackConfigError(ConfigError):
     """A missing or malformed Slack setting; str(error) is one line the CLI prints instead of a traceback."""
 
 
@@ -76,9 +91,7 @@ def oauth_settings(config: OAuthConfig, installation_store: AsyncInstallationSto
     if not config.client_id.strip() or not config.client_secret.strip():
         raise SlackConfigError("Slack OAuth needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET.")
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    store = installation_store or SQLite3InstallationStore(
-        database=str(config.data_dir / "slack-installations.sqlite3"), client_id=config.client_id
-    )
+    store = installation_store or sqlite_installation_store(config)
     states = SQLite3OAuthStateStore(
         database=str(config.data_dir / "slack-oauth-states.sqlite3"), expiration_seconds=600
     )
@@ -90,6 +103,30 @@ def oauth_settings(config: OAuthConfig, installation_store: AsyncInstallationSto
         installation_store=store,
         state_store=states,
     )
+
+
+def oauth_config(settings: Settings) -> OAuthConfig | None:
+    """The OAuth settings when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are both set (installs under data_dir)."""
+    if not (settings.slack_client_id or settings.slack_client_secret):
+        return None
+    return OAuthConfig(
+        client_id=settings.slack_client_id or "",
+        client_secret=settings.slack_client_secret or "",
+        data_dir=settings.data_dir,
+    )
+
+
+def sqlite_installation_store(config: OAuthConfig) -> SQLite3InstallationStore:
+    """slack-sdk's own installation store in an SQLite file under data_dir (shared by app and deliverer)."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    return SQLite3InstallationStore(
+        database=str(config.data_dir / "slack-installations.sqlite3"), client_id=config.client_id
+    )
+
+
+def utc_now() -> dt.datetime:
+    """The real clock for daily setup and `daily now`; tests pass a fixed one."""
+    return dt.datetime.now(dt.UTC)
 
 
 def utc_today() -> dt.date:
@@ -107,6 +144,8 @@ def build_app(
     oauth: OAuthConfig | None = None,
     installation_store: AsyncInstallationStore | None = None,
     today: Callable[[], dt.date] = utc_today,
+    daily: DailyService | None = None,
+    now: Callable[[], dt.datetime] = utc_now,
 ) -> AsyncApp:
     """A configured AsyncApp: HTTP mode when signing_secret is given, Socket Mode otherwise."""
     command = check_command_name(command_name)
@@ -130,8 +169,14 @@ def build_app(
         oauth_settings=settings,
         installation_store=installation_store if settings is None else None,
         before_authorize=skip_slack_retries,
+        user_facing_authorize_error_message=NOT_INSTALLED,
     )
-    listeners.register(app, library, command_name=command, today=today)
+    daily_commands = None
+    if daily is not None:
+        from bot.slack.daily import SlackDailyCommands
+
+        daily_commands = SlackDailyCommands(daily, command, now)
+    listeners.register(app, library, command_name=command, today=today, daily=daily_commands)
     return app
 
 
@@ -140,7 +185,11 @@ async def skip_slack_retries(
 ) -> BoltResponse:
     """Acknowledge a Slack retry without running it again: the first delivery already answered."""
     if req.headers.get("x-slack-retry-num"):
-        log.info("ignoring Slack retry %s (%s)", req.headers["x-slack-retry-num"][0], req.headers.get("x-slack-retry-reason"))
+        log.info(
+            "ignoring Slack retry %s (%s)",
+            req.headers["x-slack-retry-num"][0],
+            req.headers.get("x-slack-retry-reason"),
+        )
         return BoltResponse(status=200, body="")
     await next()
     return resp

@@ -1,30 +1,32 @@
-"""Core results as Slack Block Kit: escaped mrkdwn, bold matches, sections within Slack's size limits."""
+"""Core replies as Slack Block Kit: escaped mrkdwn, bold matches, sections within Slack's size limits."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.core.render import split_text
-
-if TYPE_CHECKING:
-    from bot.core.corpus import Document, Passage
-    from bot.core.search import Hit
+from bot.core.commands import Reply
+from bot.core.render import Quotation, split_text
+from bot.core.search import Hit
 
 Block = dict[str, Any]
 
 SECTION_LIMIT = 3000  # Slack rejects a section whose text is longer
-FALLBACK_LIMIT = 3000  # the notification text; Slack truncates longer ones anyway
+FALLBACK_LIMIT = 3000  # the notification text; Slack shortens longer ones anyway
 BUTTON_VALUE_LIMIT = 2000
+MAX_BLOCKS = 50
 POST_ACTION = "speech_post"
 MORE_ACTION = "speech_more"
+PUBLIC_KINDS = frozenset({"quote", "daily", "context"})
+_PART_MARKER = re.compile(r" \(\d+/\d+\)$")
 
 
 @dataclass(frozen=True, slots=True)
-class Reply:
-    """One answer: fallback text, blocks, and whether the whole channel sees it."""
+class SlackMessage:
+    """One Slack answer: fallback text, blocks, and whether the whole channel sees it."""
 
     text: str
     blocks: list[Block] = field(default_factory=list)
@@ -34,7 +36,7 @@ class Reply:
         """Keyword arguments for bolt's respond()."""
         return {
             "text": self.text,
-            "blocks": self.blocks,
+            "blocks": self.blocks[:MAX_BLOCKS],
             "response_type": "in_channel" if self.public else "ephemeral",
         }
 
@@ -55,7 +57,7 @@ def highlight(text: str, match: tuple[int, int] | None) -> str:
         end -= 1
     if start >= end:
         return escape(text)
-    # `*` inside the span would end the bold early; next to a letter, Slack only sees `*` after a zero-width space.
+    # `*` in the span would end the bold early; beside a letter Slack sees `*` only after a zero-width space.
     bold = escape(text[start:end]).replace("*", "\u2217")
     before = "\u200b" if start and text[start - 1].isalnum() else ""
     after = "\u200b" if end < len(text) and text[end].isalnum() else ""
@@ -63,110 +65,92 @@ def highlight(text: str, match: tuple[int, int] | None) -> str:
 
 
 def section(mrkdwn: str) -> Block:
-    """A section block of mrkdwn text (the caller keeps it under SECTION_LIMIT)."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+    """A section block of mrkdwn text, cut to Slack's limit as a last resort."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:SECTION_LIMIT]}}
 
 
 def context(*parts: str) -> Block:
     """A context block: small grey lines for ref, title and citation."""
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": part[:SECTION_LIMIT]} for part in parts[:10]]}
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": part[:SECTION_LIMIT]} for part in parts[:10]],
+    }
 
 
-def text_sections(text: str, *, quote: bool = False) -> list[Block]:
+def text_sections(text: str, *, quote: bool = False, label: str | None = None) -> list[Block]:
     """Plain text as escaped sections, split with the core's splitter so each fits Slack's limit."""
-    limit = SECTION_LIMIT - 100
+    prefix = f"*{escape(label)}*\n" if label else ""
+    limit = SECTION_LIMIT - 100 - len(prefix)
     while True:
         parts = [_as_quote(escape(part)) if quote else escape(part) for part in split_text(text, limit)]
-        if all(len(part) <= SECTION_LIMIT for part in parts) or limit < 500:
-            return [section(part[:SECTION_LIMIT]) for part in parts if part.strip()]
+        if all(len(prefix + part) <= SECTION_LIMIT for part in parts) or limit <= 500:
+            break
         limit -= 500  # escaping made a part longer than Slack allows: split finer
+    return [section(prefix + part if i == 0 else part) for i, part in enumerate(parts) if part.strip()]
 
 
 def _as_quote(mrkdwn: str) -> str:
     return "\n".join(f">{line}" if line.strip() else ">" for line in mrkdwn.split("\n"))
 
 
-def passage_reply(
-    passage: Passage, citation: str, *, public: bool = True, heading: str | None = None, shared_by: str | None = None
-) -> Reply:
-    """A quotation: the passage as blockquote sections, then ref, title and citation in a context block."""
-    title = passage.document.title
-    head = [section(f"*{escape(heading)}*")] if heading else []
-    notes = [f"*§{escape(passage.ref)}* · {escape(title)}", escape(citation)]
+def render(reply: Reply, *, shared_by: str | None = None) -> SlackMessage:
+    """The Slack message for a core reply: quotes and context public, everything else only for the asker."""
+    match reply.kind:
+        case "error":
+            return error_message(reply.text)
+        case "search":
+            return search_message(reply)
+        case "quote" | "daily" if reply.quotation is not None:
+            heading = "Passage of the day" if reply.kind == "daily" else None
+            return quotation_message(reply.quotation, heading=heading, shared_by=shared_by)
+        case "context" if reply.quotation is not None:
+            return context_message(reply)
+        case "cite" if reply.quotation is not None:
+            blocks = [section(escape(reply.text)), context(escape(reply.quotation.title))]
+            return SlackMessage(text=_fallback(reply.text), blocks=blocks)
+        case _:
+            return SlackMessage(text=_fallback(reply.text), blocks=text_sections(reply.text))
+
+
+def quotation_message(q: Quotation, *, heading: str | None = None, shared_by: str | None = None) -> SlackMessage:
+    """A public quotation: the passage as blockquotes, then ref, title and citation in a context block."""
+    text = _joined_parts(q.parts)
+    notes = [f"*{escape(q.title)}*", escape(q.footer)]
     if shared_by:
         notes.append(f"shared by <@{shared_by}>")  # shared_by is a checked user id, never user text
-    blocks = [*head, *text_sections(passage.text, quote=True), context(*notes)]
-    return Reply(text=_fallback(f"§{passage.ref} {title}: {passage.text}"), blocks=blocks, public=public)
-
-
-def citation_reply(passage: Passage, citation: str, style: str) -> Reply:
-    """A citation in one style, private, for pasting into a paper."""
-    blocks = [section(f"*{escape(style)}*\n{escape(citation)}"[:SECTION_LIMIT]), context(f"§{escape(passage.ref)}")]
-    return Reply(text=_fallback(citation), blocks=blocks, public=False)
-
-
-def about_reply(document: Document, documents: Sequence[Document]) -> Reply:
-    """The editor's introduction (never quoted as the speaker's words) and the loaded texts."""
-    blocks = [section(f"*{escape(document.title)}*")]
-    if document.front_matter.strip():
-        blocks += text_sections(document.front_matter)
-    paragraphs = len(document.paragraphs)
-    notes = [f"{paragraphs} paragraphs, {sum(len(p.sentences) for p in document.paragraphs)} sentences"]
-    if len(documents) > 1:
-        notes.append("Texts: " + ", ".join(f"`in:{escape(d.id)}` {escape(d.title)}" for d in documents))
+    blocks = [*([section(f"*{escape(heading)}*")] if heading else []), *text_sections(text, quote=True)]
     blocks.append(context(*notes))
-    return Reply(text=_fallback(document.title), blocks=blocks[:50], public=False)
+    return SlackMessage(text=_fallback(f"{q.title}: {text}"), blocks=blocks, public=True)
 
 
-def help_reply(command: str) -> Reply:
-    """How to use the one slash command."""
-    c = escape(command)
-    lines = [
-        f"`{c} 3.2` or `{c} quote 3.2` — quote paragraph 3, sentence 2 (also `3`, `3-4`, `3.2-4`)",
-        f"`{c} search enemy of the people` or just `{c} enemy of the people` — find passages",
-        f"`{c} context 3.2` — the paragraph around a passage",
-        f"`{c} daily` — the passage of the day",
-        f"`{c} cite 3.2 apa` — a citation (mla, apa or chicago)",
-        f"`{c} about` — where the text comes from",
-        "Add `in:<text-id>` to pick a text when several are loaded.",
-    ]
-    return Reply(text=_fallback(f"How to use {command}"), blocks=[section("\n".join(lines))], public=False)
+def context_message(reply: Reply) -> SlackMessage:
+    """A paragraph with its neighbours; the target paragraph as a blockquote so it stands out."""
+    blocks: list[Block] = []
+    for label, text, is_target in reply.sections:
+        blocks += text_sections(text, quote=is_target, label=label)
+    title, footer = (reply.quotation.title, reply.quotation.footer) if reply.quotation else ("", "")
+    blocks.append(context(f"*{escape(title)}*", escape(footer)))
+    return SlackMessage(text=_fallback(f"Context of {title}"), blocks=blocks, public=True)
 
 
-def search_reply(
-    query: str, hits: Sequence[Hit], *, offset: int, more: bool, document: str | None, page_size: int
-) -> Reply:
-    """Ranked hits with the matched words bold, each with "Post to channel", plus "More results" to page on."""
-    if not hits:
-        words = "No more results" if offset else "Nothing in the text matches"
-        return error_reply(f"{words} for “{query}”. Try other words, or a ref like `3.2`.")
-    first, last = offset + 1, offset + len(hits)
-    blocks: list[Block] = [section(f"Results {first}–{last} for “{escape(query)}”:")]
-    for hit in hits:
-        line = f"*§{escape(hit.ref)}*  {highlight(_clip(hit.text, hit.match), hit.match)}"
-        block = section(line[:SECTION_LIMIT])
+def search_message(reply: Reply) -> SlackMessage:
+    """Ranked hits, matched words bold, each with "Post to channel", and "More results" to page on."""
+    first, last = reply.offset + 1, reply.offset + len(reply.hits)
+    blocks: list[Block] = [section(f"Results {first}–{last} for “{escape(reply.query)}”:")]
+    for hit in reply.hits:
+        block = section(f"*§{escape(hit.ref)}*  {highlight(*_clip(hit))}")
         block["accessory"] = _button("Post to channel", POST_ACTION, {"d": hit.document, "r": hit.ref})
         blocks.append(block)
-    if more:
-        value = {"q": query[:500], "o": offset + page_size, "d": document}
+    if reply.has_more:
+        value = {"q": reply.query[:500], "o": last, "d": reply.document or None}
         blocks.append({"type": "actions", "elements": [_button("More results", MORE_ACTION, value)]})
-    text = _fallback(f"Results for “{query}”: " + ", ".join(f"§{hit.ref}" for hit in hits))
-    return Reply(text=text, blocks=blocks, public=False)
+    text = f"Results for “{reply.query}”: " + ", ".join(f"§{hit.ref}" for hit in reply.hits)
+    return SlackMessage(text=_fallback(text), blocks=blocks)
 
 
-def message_reply(text: str, *, public: bool = False) -> Reply:
-    """A plain informational answer (help, about, a citation), escaped and split into sections."""
-    return Reply(text=_fallback(text), blocks=text_sections(text), public=public)
-
-
-def markdown_reply(mrkdwn: str, fallback: str) -> Reply:
-    """An ephemeral answer whose mrkdwn the caller built and escaped itself."""
-    return Reply(text=_fallback(fallback), blocks=[section(mrkdwn[:SECTION_LIMIT])], public=False)
-
-
-def error_reply(message: str) -> Reply:
-    """A UserError's message, only for the asker."""
-    return Reply(text=_fallback(message), blocks=[section(f":warning: {escape(message)}"[:SECTION_LIMIT])])
+def error_message(message: str) -> SlackMessage:
+    """A message that says how to fix the input, only for the asker."""
+    return SlackMessage(text=_fallback(message), blocks=[section(f":warning: {escape(message)}")])
 
 
 def button_value(raw: str | None) -> dict[str, Any]:
@@ -180,15 +164,26 @@ def button_value(raw: str | None) -> dict[str, Any]:
 
 def _button(label: str, action_id: str, value: dict[str, Any]) -> Block:
     encoded = json.dumps(value, separators=(",", ":"))[:BUTTON_VALUE_LIMIT]
-    return {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": action_id, "value": encoded}
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label},
+        "action_id": action_id,
+        "value": encoded,
+    }
 
 
-def _clip(text: str, match: tuple[int, int] | None) -> str:
-    """A hit's sentence, cut so a search result stays readable (the match is kept)."""
-    limit = 1500
-    if len(text) <= limit or (match and match[1] > limit):
-        return text[: max(limit, match[1] if match else 0)]
-    return text[:limit].rstrip() + "…"
+def _clip(hit: Hit, limit: int = 1500) -> tuple[str, tuple[int, int]]:
+    """A hit's sentence cut so a result list stays readable; the matched span is always kept."""
+    if len(hit.text) <= limit or hit.match[1] > limit:
+        return hit.text[: max(limit, hit.match[1])], hit.match
+    return hit.text[:limit].rstrip() + "…", hit.match
+
+
+def _joined_parts(parts: Sequence[str]) -> str:
+    """The core split for its own limit; undo the `(1/3)` marks so text_sections can split for Slack's."""
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return " ".join(_PART_MARKER.sub("", part) for part in parts)
 
 
 def _fallback(text: str) -> str:

@@ -6,6 +6,7 @@ import json
 
 from bot.slack.app import BOT_SCOPES, check_command_name
 
+DESCRIPTION = "Quotes, searches and cites Khrushchev's Secret Speech (1956) by paragraph and sentence."
 USAGE_HINT = "3.2 | search <words> | context <ref> | daily | cite <ref> [mla|apa|chicago] | about | help"
 
 
@@ -24,7 +25,8 @@ def manifest(command_name: str = "/speech", http_url: str | None = None) -> str:
         "  minor_version: 1",
         "display_information:",
         "  name: Speechbot",
-        "  description: " + _q("Quotes, searches and cites Khrushchev's Secret Speech (1956) by paragraph and sentence."),
+        "  description: "
+        + _q("Quotes, searches and cites Khrushchev's Secret Speech (1956) by paragraph and sentence."),
         '  background_color: "#6b1d1d"',
         "features:",
         "  bot_user:",

@@ -17,10 +17,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
-from bot.slack.app import OAuthConfig, SlackConfigError, utc_today, build_app, check_token
+from bot.slack.app import OAuthConfig, SlackConfigError, build_app, check_token, oauth_config, utc_now, utc_today
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.core import Library
+    from bot.daily_service import DailyService
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -80,7 +82,9 @@ async def check_bot_token(app: AsyncApp) -> None:
     except SlackApiError as error:
         raise SlackConfigError(f"Slack rejected SLACK_BOT_TOKEN ({error.response.get('error')}).") from error
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        raise SlackConfigError(f"Cannot reach Slack at {app.client.base_url}: {error or type(error).__name__}.") from error
+        raise SlackConfigError(
+            f"Cannot reach Slack at {app.client.base_url}: {error or type(error).__name__}."
+        ) from error
 
 
 async def start_slack_http(
@@ -95,6 +99,8 @@ async def start_slack_http(
     command_name: str = "/speech",
     client_base_url: str | None = None,
     today: Callable[[], dt.date] = utc_today,
+    daily: DailyService | None = None,
+    now: Callable[[], dt.datetime] = utc_now,
 ) -> SlackHttpServer:
     """Build the app, check its token and start listening; returns at once with the bound port."""
     if signing_secret is None:
@@ -108,6 +114,8 @@ async def start_slack_http(
         oauth=oauth,
         installation_store=installation_store,
         today=today,
+        daily=daily,
+        now=now,
     )
     if oauth is None and installation_store is None:
         await check_bot_token(app)
@@ -119,7 +127,7 @@ async def start_slack_http(
     except OSError as error:
         await runner.cleanup()
         raise SlackConfigError(f"Cannot listen on {host}:{port} for Slack: {error.strerror}.") from error
-    bound = site._server.sockets[0].getsockname()[1] if site._server and site._server.sockets else port  # type: ignore[union-attr]
+    bound = runner.addresses[0][1] if runner.addresses else port
     log.info("Slack HTTP mode listening on http://%s:%s%s", host, bound, EVENTS_PATH)
     return SlackHttpServer(app, runner, host, bound)
 
@@ -127,24 +135,37 @@ async def start_slack_http(
 async def run_slack_http(
     library: Library,
     *,
-    signing_secret: str | None,
+    settings: Settings | None = None,
+    signing_secret: str | None = None,
     bot_token: str | None = None,
     oauth: OAuthConfig | None = None,
-    host: str = "0.0.0.0",  # noqa: S104 - a public server is the point of HTTP mode
-    port: int = 3000,
-    command_name: str = "/speech",
+    host: str | None = None,
+    port: int | None = None,
+    command_name: str | None = None,
     client_base_url: str | None = None,
+    daily: DailyService | None = None,
 ) -> None:
-    """Serve Slack's HTTP requests until cancelled (shares the caller's loop with Discord)."""
+    """Serve Slack's HTTP requests until cancelled (shares the caller's loop with Discord).
+
+    Values come from `settings` unless given explicitly; OAuth is used when the client id and secret are set.
+    """
+    if settings is not None:
+        signing_secret = signing_secret or settings.slack_signing_secret
+        bot_token = bot_token or settings.slack_bot_token
+        oauth = oauth or oauth_config(settings)
+        host = host or settings.host
+        port = port if port is not None else settings.port
+        command_name = command_name or settings.slack_command
     server = await start_slack_http(
         library,
         signing_secret=signing_secret,
         bot_token=bot_token,
         oauth=oauth,
-        host=host,
-        port=port,
-        command_name=command_name,
+        host=host or "0.0.0.0",  # noqa: S104 - a public server is the point of HTTP mode
+        port=3000 if port is None else port,
+        command_name=command_name or "/speech",
         client_base_url=client_base_url,
+        daily=daily,
     )
     try:
         await asyncio.Event().wait()
@@ -160,11 +181,19 @@ async def start_slack_socket(
     command_name: str = "/speech",
     client_base_url: str | None = None,
     today: Callable[[], dt.date] = utc_today,
+    daily: DailyService | None = None,
+    now: Callable[[], dt.datetime] = utc_now,
 ) -> AsyncSocketModeHandler:
     """Check both tokens, open the Socket Mode connection and return the handler (close_async() stops it)."""
     app_token = check_token(app_token, setting="SLACK_APP_TOKEN", prefix="xapp-")
     app = build_app(
-        library, bot_token=bot_token, command_name=command_name, client_base_url=client_base_url, today=today
+        library,
+        bot_token=bot_token,
+        command_name=command_name,
+        client_base_url=client_base_url,
+        today=today,
+        daily=daily,
+        now=now,
     )
     await check_bot_token(app)
     handler = AsyncSocketModeHandler(app, app_token=app_token, web_client=app.client)
@@ -186,14 +215,25 @@ async def start_slack_socket(
 async def run_slack_socket(
     library: Library,
     *,
-    bot_token: str | None,
-    app_token: str | None,
-    command_name: str = "/speech",
+    settings: Settings | None = None,
+    bot_token: str | None = None,
+    app_token: str | None = None,
+    command_name: str | None = None,
     client_base_url: str | None = None,
+    daily: DailyService | None = None,
 ) -> None:
-    """Answer Slack over Socket Mode until cancelled: no public URL needed."""
+    """Answer Slack over Socket Mode until cancelled: no public URL needed. Explicit values beat `settings`."""
+    if settings is not None:
+        bot_token = bot_token or settings.slack_bot_token
+        app_token = app_token or settings.slack_app_token
+        command_name = command_name or settings.slack_command
     handler = await start_slack_socket(
-        library, bot_token=bot_token, app_token=app_token, command_name=command_name, client_base_url=client_base_url
+        library,
+        bot_token=bot_token,
+        app_token=app_token,
+        command_name=command_name or "/speech",
+        client_base_url=client_base_url,
+        daily=daily,
     )
     try:
         await asyncio.Event().wait()

@@ -27,6 +27,7 @@ DM_CHANNEL_ID = 300000000000000009
 ROLE_ID = 500000000000000006
 
 JSON = "application/json"
+DISCORD_EPOCH_MS = 1420070400000
 
 
 @dataclass
@@ -54,6 +55,50 @@ def _user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
     }
 
 
+def _shard_of(guild_id: int, shard_count: int) -> int:
+    """Which shard Discord sends a guild's events to."""
+    return (guild_id >> 22) % shard_count
+
+
+def role_object(role_id: int, name: str, *, position: int = 0) -> dict[str, Any]:
+    """A guild role as Discord sends it."""
+    return {
+        "id": str(role_id),
+        "name": name,
+        "permissions": "0",
+        "position": position,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": role_id != GUILD_ID,
+        "flags": 0,
+    }
+
+
+def channel_option(channel_id: int = CHANNEL_ID) -> tuple[dict[str, int], dict[str, Any]]:
+    """What a channel option needs besides its value: its type (7) and the resolved channel."""
+    channel = {**_channel(channel_id, GUILD_ID), "permissions": str((1 << 53) - 1)}
+    return {"channel": 7}, {"channels": {str(channel_id): channel}}
+
+
+def _channel(channel_id: int, guild_id: int) -> dict[str, Any]:
+    """A guild text channel as GUILD_CREATE and interactions carry it."""
+    return {
+        "id": str(channel_id),
+        "type": 0,
+        "name": "history-class",
+        "position": 0,
+        "guild_id": str(guild_id),
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "topic": None,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+    }
+
+
 def _reply(data: Any, status: int = 200) -> web.Response:
     """A JSON answer with exactly ``application/json`` as discord.py insists (no charset)."""
     return web.Response(status=status, body=json.dumps(data).encode(), headers={"Content-Type": JSON})
@@ -65,6 +110,7 @@ class FakeDiscord:
 
     token: str = TOKEN
     shards: int = 1
+    max_concurrency: int = 16
     requests: list[Recorded] = field(default_factory=list)
     identifies: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
@@ -72,7 +118,13 @@ class FakeDiscord:
     _sockets: dict[int, web.WebSocketResponse] = field(default_factory=dict)
     _shard_ready: dict[int, asyncio.Event] = field(default_factory=dict)
     _callbacks: dict[str, asyncio.Future[Recorded]] = field(default_factory=dict)
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(900000000000000000))
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deleted_channels: set[int] = field(default_factory=set)
+    reject_sync: bool = False
+    forbidden_channels: set[int] = field(default_factory=set)
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    _pressed_on: dict[str, str] = field(default_factory=dict)  # interaction id -> message id
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # -- lifecycle ---------------------------------------------------------------------------------------
@@ -117,14 +169,23 @@ class FakeDiscord:
         monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(self.gateway_url))
 
     def new_id(self) -> str:
-        """A fresh snowflake-looking id."""
-        return str(next(self._ids))
+        """A fresh snowflake made from the current time, so discord.py's ``created_at`` is today."""
+        millis = int(datetime.now(UTC).timestamp() * 1000) - DISCORD_EPOCH_MS
+        return str((millis << 22) | (next(self._ids) % (1 << 22)))
 
     # -- REST --------------------------------------------------------------------------------------------
 
     def of(self, method: str, prefix: str) -> list[Recorded]:
         """The recorded requests with this method whose path starts with ``prefix``."""
         return [r for r in self.requests if r.method == method and r.path.startswith(prefix)]
+
+    async def wait_for(self, method: str, prefix: str, count: int = 1, timeout: float = 5.0) -> list[Recorded]:
+        """Wait until at least ``count`` matching requests arrived (followups come after the callback)."""
+        async with asyncio.timeout(timeout):
+            while len(found := self.of(method, prefix)) < count:
+                self._arrived.clear()
+                await self._arrived.wait()
+        return found
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
@@ -139,6 +200,7 @@ class FakeDiscord:
                 body = raw.decode(errors="replace")
         rec = Recorded(request.method, path, dict(request.query), body, dict(request.headers))
         self.requests.append(rec)
+        self._arrived.set()
         if request.headers.get("Authorization") not in (f"Bot {self.token}", None):
             return _reply({"message": "401: Unauthorized", "code": 0}, 401)
         return self._answer(rec)
@@ -151,8 +213,10 @@ class FakeDiscord:
         if method == "GET" and rec.path == "/oauth2/applications/@me":
             return _reply(self._application())
         if method == "GET" and rec.path == "/gateway/bot":
-            limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+            limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": self.max_concurrency}
             return _reply({"url": self.gateway_url, "shards": self.shards, "session_start_limit": limit})
+        if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands" and self.reject_sync:
+            return _reply({"message": "Invalid Form Body", "code": 50035, "errors": {}}, 400)
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
             guild = parts[3] if len(parts) == 5 else None
             return _reply([self._app_command(c, guild) for c in rec.body])
@@ -161,11 +225,11 @@ class FakeDiscord:
         if method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
             return self._interaction_callback(rec, parts[1], parts[2])
         if parts[0] == "webhooks" and method in ("POST", "PATCH"):
-            return _reply(self._message(CHANNEL_ID, rec.body))
+            return _reply(self._store(self._message(CHANNEL_ID, rec.body)))
         if parts[0] == "webhooks" and method == "DELETE":
             return web.Response(status=204)
-        if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
-            return _reply(self._message(int(parts[1]), rec.body))
+        if parts[0] == "channels" and parts[-1] == "messages":
+            return self._channel_messages(rec, int(parts[1]))
         if method == "POST" and rec.path == "/users/@me/channels":
             return _reply({"id": str(DM_CHANNEL_ID), "type": 1, "recipients": [_user(USER_ID, "student")]})
         return _reply({"message": f"404: Not Found ({method} {rec.path})", "code": 0}, 404)
@@ -212,6 +276,31 @@ class FakeDiscord:
             "nonce": body.get("nonce"),
         }
 
+    def _channel_messages(self, rec: Recorded, channel_id: int) -> web.Response:
+        """Post to or read a channel, as the bot; some channels are set up to fail like Discord does."""
+        if channel_id in self.deleted_channels:
+            return _reply({"message": "Unknown Channel", "code": 10003}, 404)
+        if channel_id in self.forbidden_channels:
+            return _reply({"message": "Missing Permissions", "code": 50013}, 403)
+        here = [m for m in self.messages.values() if m["channel_id"] == str(channel_id)]
+        if rec.method == "GET":
+            limit = int(rec.query.get("limit", "50"))
+            return _reply(sorted(here, key=lambda m: int(m["id"]), reverse=True)[:limit])
+        body = rec.body if isinstance(rec.body, dict) else {}
+        if body.get("enforce_nonce") and body.get("nonce"):
+            for message in here:  # Discord answers a repeated nonce with the message it already made
+                if message.get("nonce") == body["nonce"]:
+                    return _reply(message)
+        return _reply(self._store(self._message(channel_id, body)))
+
+    def channel_posts(self, channel_id: int = CHANNEL_ID) -> list[dict[str, Any]]:
+        """Messages the bot created in a channel (not interaction answers), oldest first."""
+        return [r.body for r in self.requests if r.method == "POST" and r.path == f"/channels/{channel_id}/messages"]
+
+    def _store(self, message: dict[str, Any]) -> dict[str, Any]:
+        self.messages[message["id"]] = message
+        return message
+
     def _interaction_callback(self, rec: Recorded, interaction_id: str, token: str) -> web.Response:
         fut = self._callbacks.get(interaction_id)
         if fut is not None and not fut.done():
@@ -222,6 +311,11 @@ class FakeDiscord:
         answer: dict[str, Any] = {"interaction": interaction}
         if kind in (4, 7) and isinstance(data, dict):
             message = self._message(CHANNEL_ID, data)
+            pressed = self._pressed_on.pop(interaction_id, None)
+            if kind == 7 and pressed is not None:
+                old = self.messages[pressed]
+                message = {**old, **{k: v for k, v in message.items() if k in data}, "id": pressed}
+            self._store(message)
             interaction["response_message_id"] = message["id"]
             interaction["response_message_ephemeral"] = bool(data.get("flags", 0) & 64)
             answer["resource"] = {"type": kind, "message": message}
@@ -246,7 +340,7 @@ class FakeDiscord:
                 shard = (frame["d"].get("shard") or [0, 1])[0]
                 self._sockets[shard] = ws
                 await self._send(ws, "READY", self._ready(frame["d"]))
-                if GUILD_ID % max(self.shards, 1) == shard or self.shards == 1:
+                if _shard_of(GUILD_ID, (frame["d"].get("shard") or [0, 1])[1]) == shard:
                     await self._send(ws, "GUILD_CREATE", self._guild())
                 self._shard_ready.setdefault(shard, asyncio.Event()).set()
         self._sockets.pop(shard, None)
@@ -261,7 +355,7 @@ class FakeDiscord:
         return {
             "v": 10,
             "user": _user(BOT_ID, "speechbot", bot=True),
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}] if _shard_of(GUILD_ID, shard[1]) == shard[0] else [],
             "session_id": f"session-{shard[0]}",
             "resume_gateway_url": self.gateway_url,
             "shard": shard,
@@ -269,29 +363,9 @@ class FakeDiscord:
         }
 
     def _guild(self) -> dict[str, Any]:
-        everyone = {
-            "id": str(GUILD_ID),
-            "name": "@everyone",
-            "permissions": "0",
-            "position": 0,
-            "color": 0,
-            "hoist": False,
-            "managed": False,
-            "mentionable": False,
-            "flags": 0,
-        }
-        students = {**everyone, "id": str(ROLE_ID), "name": "students", "position": 1, "mentionable": True}
-        channel = {
-            "id": str(CHANNEL_ID),
-            "type": 0,
-            "name": "history-class",
-            "position": 0,
-            "guild_id": str(GUILD_ID),
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-            "topic": None,
-        }
+        everyone = role_object(GUILD_ID, "@everyone")
+        students = role_object(ROLE_ID, "students", position=1)
+        channel = _channel(CHANNEL_ID, GUILD_ID)
         return {
             "id": str(GUILD_ID),
             "name": "History 101",
@@ -342,8 +416,13 @@ class FakeDiscord:
 
     # -- interaction payloads ----------------------------------------------------------------------------
 
-    def _interaction(self, kind: int, data: dict[str, Any], *, user_id: int, dm: bool) -> dict[str, Any]:
-        """The envelope every INTERACTION_CREATE carries, in a guild channel or a DM."""
+    def _interaction(
+        self, kind: int, data: dict[str, Any], *, user_id: int, dm: bool, guild_id: int = GUILD_ID
+    ) -> dict[str, Any]:
+        """The envelope every INTERACTION_CREATE carries, in a guild channel or a DM.
+
+        A ``guild_id`` other than GUILD_ID is a server the bot is not in: the app was installed by the user.
+        """
         user = _user(user_id, "student")
         payload: dict[str, Any] = {
             "id": self.new_id(),
@@ -364,10 +443,11 @@ class FakeDiscord:
             payload["context"] = 1
             payload["authorizing_integration_owners"] = {"1": str(user_id)}
         else:
-            payload["guild_id"] = str(GUILD_ID)
+            channel_id = CHANNEL_ID if guild_id == GUILD_ID else CHANNEL_ID + 1
+            payload["guild_id"] = str(guild_id)
             payload["guild_locale"] = "en-US"
-            payload["channel"] = {"id": str(CHANNEL_ID), "type": 0, "name": "history-class", "guild_id": str(GUILD_ID)}
-            payload["channel_id"] = str(CHANNEL_ID)
+            payload["channel"] = {**_channel(channel_id, guild_id), "permissions": str((1 << 53) - 1)}
+            payload["channel_id"] = str(channel_id)
             payload["member"] = {
                 "user": user,
                 "roles": [],
@@ -379,7 +459,10 @@ class FakeDiscord:
                 "nick": None,
             }
             payload["context"] = 0
-            payload["authorizing_integration_owners"] = {"0": str(GUILD_ID)}
+            installed_by_user = guild_id != GUILD_ID
+            payload["authorizing_integration_owners"] = (
+                {"1": str(user_id)} if installed_by_user else {"0": str(guild_id)}
+            )
         return payload
 
     def command(
@@ -389,6 +472,7 @@ class FakeDiscord:
         *,
         user_id: int = USER_ID,
         dm: bool = False,
+        guild_id: int = GUILD_ID,
         types: dict[str, int] | None = None,
         resolved: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
@@ -396,7 +480,7 @@ class FakeDiscord:
         data: dict[str, Any] = {"id": self.new_id(), "name": name, "type": 1, "options": _options(options, types)}
         if resolved:
             data["resolved"] = resolved
-        return self._interaction(2, data, user_id=user_id, dm=dm)
+        return self._interaction(2, data, user_id=user_id, dm=dm, guild_id=guild_id)
 
     def autocomplete(
         self, name: str, focused: str, options: dict[str, Any], *, user_id: int = USER_ID, dm: bool = False
@@ -409,12 +493,14 @@ class FakeDiscord:
         data = {"id": self.new_id(), "name": name, "type": 1, "options": opts}
         return self._interaction(4, data, user_id=user_id, dm=dm)
 
-    def button(
-        self, custom_id: str, *, user_id: int = USER_ID, dm: bool = False, ephemeral: bool = False
-    ) -> dict[str, Any]:
-        """A button-press interaction (type 3) on a message the bot sent earlier."""
+    def button(self, custom_id: str, *, user_id: int = USER_ID, dm: bool = False) -> dict[str, Any]:
+        """A button-press interaction (type 3) on the latest message the bot sent with that button."""
         payload = self._interaction(3, {"custom_id": custom_id, "component_type": 2}, user_id=user_id, dm=dm)
-        message = self._message(DM_CHANNEL_ID if dm else CHANNEL_ID, {"flags": 64 if ephemeral else 0})
+        found = [m for m in self.messages.values() if custom_id in _custom_ids(m)]
+        if not found:
+            raise LookupError(f"no message the bot sent has a button {custom_id!r}")
+        message = dict(found[-1])
+        self._pressed_on[payload["id"]] = message["id"]
         message["interaction_metadata"] = {
             "id": self.new_id(),
             "type": 2,
@@ -423,6 +509,12 @@ class FakeDiscord:
         }
         payload["message"] = message
         return payload
+
+
+def _custom_ids(message: dict[str, Any]) -> list[str]:
+    """The custom_ids of every component in a message (action rows of buttons)."""
+    rows = message.get("components") or []
+    return [c.get("custom_id", "") for row in rows for c in row.get("components", [])]
 
 
 def _options(options: dict[str, Any] | None, types: dict[str, int] | None) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""A local stand-in for Slack on 127.0.0.1: Web API, response_url and a Socket Mode websocket, all recorded."""
+"""A local stand-in for Slack on 127.0.0.1: Web API, response_url and a Socket Mode websocket, recorded."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ FAKE_TEAM_ID = "T0FAKETEAM"
 FAKE_BOT_USER_ID = "U0FAKEBOT"
 FAKE_BOT_ID = "B0FAKEBOT"
 FAKE_APP_ID = "A0FAKEAPP"
+INSTALLED_TEAM_ID = "T0INSTALLED"
+GONE_CHANNEL = "C0GONE"  # deleted: posting and reading history fail with channel_not_found
+BUSY_CHANNEL = "C0BUSY"  # posting is rate limited (429, Retry-After: 7)
+OUTSIDER_CHANNEL = "C0OUTSIDER"  # the bot is not a member
+INSTALLED_BOT_TOKEN = "xoxb-fake-installed-token-not-real"
 
 
 @dataclass
@@ -49,7 +54,7 @@ class FakeSlack:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]
         return self
 
     async def stop(self) -> None:
@@ -77,36 +82,37 @@ class FakeSlack:
         """The JSON bodies posted to response_urls, oldest first."""
         return [call.args for call in self.calls_to("response_url")]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[ApiCall]:
+    async def wait_for(self, method: str, count: int = 1, seconds: float = 5.0) -> list[ApiCall]:
         """Wait until at least `count` calls to `method` arrived, and return them."""
-        async with asyncio.timeout(timeout), self._changed:
+        async with asyncio.timeout(seconds), self._changed:
             await self._changed.wait_for(lambda: len(self.calls_to(method)) >= count)
         return self.calls_to(method)
 
-    async def wait_for_socket(self, timeout: float = 5.0) -> None:
+    async def wait_for_socket(self, seconds: float = 5.0) -> None:
         """Wait until a Socket Mode client is connected."""
-        async with asyncio.timeout(timeout), self._changed:
+        async with asyncio.timeout(seconds), self._changed:
             await self._changed.wait_for(lambda: bool(self._sockets))
 
-    async def send_envelope(self, kind: str, payload: dict[str, Any]) -> str:
-        """Push a Socket Mode envelope to the connected client; returns its envelope_id."""
+    async def send_envelope(self, kind: str, payload: dict[str, Any], **extra: Any) -> str:
+        """Push a Socket Mode envelope (extra: e.g. retry_attempt) to the client; returns its envelope_id."""
         envelope_id = f"fake-envelope-{next(self._envelopes)}"
         message = {
             "envelope_id": envelope_id,
             "type": kind,
             "payload": payload,
             "accepts_response_payload": kind != "events_api",
+            **extra,
         }
         await self._sockets[-1].send_str(json.dumps(message))
         return envelope_id
 
-    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def wait_for_ack(self, envelope_id: str, seconds: float = 5.0) -> dict[str, Any]:
         """Wait for the client's acknowledgement of one envelope."""
 
         def found() -> dict[str, Any] | None:
             return next((a for a in self.socket_acks if a.get("envelope_id") == envelope_id), None)
 
-        async with asyncio.timeout(timeout), self._changed:
+        async with asyncio.timeout(seconds), self._changed:
             await self._changed.wait_for(lambda: found() is not None)
         ack = found()
         assert ack is not None
@@ -127,9 +133,16 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") or args.pop("token", None)
         await self._record(ApiCall(method, token, args))
+        if method == "oauth.v2.access":
+            return web.json_response(self._oauth_access(args, request.headers.get("Authorization", "")))
         expected = "xapp-" if method == "apps.connections.open" else "xoxb-"
         if not token or not token.startswith(expected) or "revoked" in token:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        channel = str(args.get("channel", ""))
+        if channel == GONE_CHANNEL and method in ("chat.postMessage", "conversations.history"):
+            return web.json_response({"ok": False, "error": "channel_not_found"})
+        if channel == BUSY_CHANNEL and method == "chat.postMessage":
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "7"})
         return web.json_response(self._answer(method, args))
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -156,9 +169,11 @@ class FakeSlack:
                 return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
             case "users.info":
                 user = str(args.get("user", "U0FAKEUSER"))
-                return {"ok": True, "user": {"id": user, "name": "fake-user", "tz": "Europe/Berlin"}}
+                admin = "ADMIN" in user
+                return {"ok": True, "user": {"id": user, "name": "fake-user", "is_admin": admin, "is_owner": False}}
             case "conversations.info":
-                return {"ok": True, "channel": {"id": channel, "name": "fake-channel", "is_member": True}}
+                member = channel != OUTSIDER_CHANNEL
+                return {"ok": True, "channel": {"id": channel, "name": "fake-channel", "is_member": member}}
             case "conversations.history":
                 history = list(reversed(self.messages.get(channel, [])))
                 if str(args.get("include_all_metadata", "")).lower() not in ("1", "true"):
@@ -168,6 +183,23 @@ class FakeSlack:
                 return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket-mode"}
             case _:
                 return {"ok": False, "error": "unknown_method"}
+
+    def _oauth_access(self, args: dict[str, Any], auth: str) -> dict[str, Any]:
+        """Exchange an OAuth code for a bot token of a second fake workspace (client id/secret via Basic auth)."""
+        if not auth.startswith("Basic ") or args.get("code") != "fake-oauth-code":
+            return {"ok": False, "error": "invalid_code"}
+        return {
+            "ok": True,
+            "app_id": FAKE_APP_ID,
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": "commands,chat:write",
+            "token_type": "bot",
+            "access_token": INSTALLED_BOT_TOKEN,
+            "bot_user_id": FAKE_BOT_USER_ID,
+            "team": {"id": INSTALLED_TEAM_ID, "name": "Installed Fake Team"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -1,0 +1,11 @@
+"""The Discord adapter; the CLI imports this only when a Discord token is configured."""
+
+from bot.discord.client import (
+    DiscordStartError,
+    build_bot,
+    invite_url,
+    run_discord,
+    sync_commands,
+)
+
+__all__ = ["DiscordStartError", "build_bot", "invite_url", "run_discord", "sync_commands"]

@@ -1,0 +1,416 @@
+"""Slash commands, autocomplete and restart-proof buttons: parse Discord input, call the core, render."""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core import commands as core
+from bot.core.errors import UserError
+from bot.core.library import Library
+from bot.core.render import one_line
+from bot.discord import embeds
+
+if TYPE_CHECKING:
+    from bot.discord.client import AnyBot
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+CUSTOM_ID_LIMIT = 100
+CHOICES_LIMIT = 25
+CHOICE_CHARS = 100
+
+# What an autocomplete choice of /search sends back as the query: "§3.2 secret-speech" quotes that sentence.
+_PICKED = re.compile(r"^§(?P<ref>\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?)(?:\s+(?P<doc>[\w.-]+))?$")
+
+# Discord mention markup means nothing to the search (and is never echoed back where it could ping).
+_MENTIONS = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
+
+Interaction = discord.Interaction[Any]
+
+
+def library_of(interaction: Interaction) -> Library:
+    """The library the bot was started with (buttons and autocomplete only get the interaction)."""
+    library = getattr(interaction.client, "library", None)
+    if not isinstance(library, Library):
+        raise RuntimeError("the Discord client has no library attached")
+    return library
+
+
+def titles(library: Library) -> dict[str, str]:
+    """Document id -> title, for footers and choices."""
+    return {doc_id: doc.title for doc_id, doc in library.documents.items()}
+
+
+# -- sending -----------------------------------------------------------------------------------------------
+
+
+async def send(
+    interaction: Interaction,
+    found: list[discord.Embed],
+    *,
+    ephemeral: bool,
+    view: discord.ui.View | None = None,
+) -> None:
+    """Answer with embeds (more messages as followups if needed), never pinging anyone."""
+    groups = embeds.batches(found)
+    extra: dict[str, Any] = {"view": view} if view is not None else {}
+    await interaction.response.send_message(
+        embeds=groups[0], ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **extra
+    )
+    for group in groups[1:]:
+        await interaction.followup.send(embeds=group, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+
+
+async def say_privately(interaction: Interaction, text: str) -> None:
+    """A short ephemeral message (errors, refusals), as a response or a followup."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+async def reply_error(interaction: Interaction, error: Exception) -> None:
+    """Show bad input as its hint (ephemeral); log real failures and still answer."""
+    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    if isinstance(original, UserError):
+        text = original.message
+    elif isinstance(original, app_commands.CheckFailure):
+        text = str(original) or "You can't use this command here."
+    else:
+        log.error("Discord command failed", exc_info=original)
+        text = "Something went wrong on our side; please try again in a moment."
+    try:
+        await say_privately(interaction, text)
+    except discord.HTTPException:
+        log.warning("could not send the error message for interaction %s", interaction.id)
+
+
+async def answer(
+    interaction: Interaction,
+    reply: core.Reply,
+    *,
+    private: bool,
+    view: discord.ui.View | None = None,
+    style: str = "mla",
+) -> None:
+    """Render a core reply: errors always privately, everything else public unless asked otherwise."""
+    if reply.is_error:
+        await say_privately(interaction, reply.text)
+        return
+    found = embeds.reply_embeds(reply, titles(library_of(interaction)), style=style)
+    await send(interaction, found, ephemeral=private, view=view)
+
+
+# -- restart-proof buttons: all state lives in the custom_id -----------------------------------------------
+
+
+def _owner_check(private: bool, owner: int, interaction: Interaction) -> bool:
+    """Anyone may page a public answer; only the asker may page a private one."""
+    return not private or interaction.user.id == owner
+
+
+class MoreResults(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=re.compile(
+        r"sb:more:(?P<private>[01]):(?P<owner>\d+):(?P<offset>\d+):(?P<doc>[\w.-]*):(?P<query>.+)", re.S
+    ),
+):
+    """The "More results" button under /search: the query and the next offset ride in the custom_id."""
+
+    def __init__(self, query: str, document: str, offset: int, owner: int, private: bool) -> None:
+        self.query, self.document, self.offset, self.owner, self.private = (
+            query,
+            document,
+            offset,
+            owner,
+            private,
+        )
+        custom_id = f"sb:more:{int(private)}:{owner}:{offset}:{document}:{query}"
+        super().__init__(
+            discord.ui.Button(label="More results", style=discord.ButtonStyle.secondary, custom_id=custom_id)
+        )
+
+    @staticmethod
+    def fits(query: str, document: str, offset: int, owner: int) -> bool:
+        """Whether the state fits a 100-character custom_id that the template reads back (long queries don't)."""
+        fits = len(f"sb:more:0:{owner}:{offset}:{document}:{query}") <= CUSTOM_ID_LIMIT
+        return fits and re.fullmatch(r"[\w.-]*", document) is not None
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> MoreResults:
+        """Rebuild the button from a press, also after a restart."""
+        return cls(match["query"], match["doc"], int(match["offset"]), int(match["owner"]), match["private"] == "1")
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        """Refuse other users on a private answer."""
+        if _owner_check(self.private, self.owner, interaction):
+            return True
+        await say_privately(interaction, "Only the person who searched can page these results.")
+        return False
+
+    async def callback(self, interaction: Interaction) -> None:
+        """Replace the page with the next one."""
+        library = library_of(interaction)
+        try:
+            reply = core.search(library, self.query, document=self.document or None, offset=self.offset)
+        except UserError as problem:
+            await say_privately(interaction, problem.message)
+            return
+        if reply.is_error:
+            await say_privately(interaction, "No more results.")
+            return
+        await interaction.response.edit_message(
+            embeds=[embeds.search_embed(reply, titles(library))],
+            view=search_view(reply, self.owner, self.private),
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+class ContextStep(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=re.compile(r"sb:ctx:(?P<step>[pn]):(?P<private>[01]):(?P<owner>\d+):(?P<doc>[\w.-]+):(?P<para>\d+)"),
+):
+    """Previous / Next under /context: walks the text one paragraph at a time."""
+
+    def __init__(self, step: str, document: str, paragraph: int, owner: int, private: bool, enabled: bool) -> None:
+        self.step, self.document, self.paragraph, self.owner, self.private = (
+            step,
+            document,
+            paragraph,
+            owner,
+            private,
+        )
+        label = "Previous" if step == "p" else "Next"
+        custom_id = f"sb:ctx:{step}:{int(private)}:{owner}:{document}:{paragraph}"
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id, disabled=not enabled
+        )
+        super().__init__(button)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ContextStep:
+        """Rebuild the button from a press, also after a restart."""
+        return cls(
+            match["step"],
+            match["doc"],
+            int(match["para"]),
+            int(match["owner"]),
+            match["private"] == "1",
+            True,
+        )
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        """Refuse other users on a private answer."""
+        if _owner_check(self.private, self.owner, interaction):
+            return True
+        await say_privately(interaction, "Only the person who asked can turn these pages.")
+        return False
+
+    async def callback(self, interaction: Interaction) -> None:
+        """Show the neighbouring paragraph's context in place."""
+        library = library_of(interaction)
+        try:
+            reply = core.context(library, str(self.paragraph), document=self.document)
+        except UserError as problem:
+            await say_privately(interaction, problem.message)
+            return
+        found = embeds.batches(embeds.context_embeds(reply))[0]
+        await interaction.response.edit_message(
+            embeds=found, view=context_view(reply, self.owner, self.private), allowed_mentions=NO_MENTIONS
+        )
+
+
+def search_view(reply: core.Reply, owner: int, private: bool) -> discord.ui.View | None:
+    """A "More results" button when there are more hits and the state fits in a custom_id."""
+    offset = reply.offset + len(reply.hits)
+    if not reply.has_more or not MoreResults.fits(reply.query, reply.document, offset, owner):
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(MoreResults(reply.query, reply.document, offset, owner, private))
+    return view
+
+
+def context_view(reply: core.Reply, owner: int, private: bool) -> discord.ui.View:
+    """Previous / Next buttons, disabled at the start and end of the text."""
+    view = discord.ui.View(timeout=None)
+    here, last = reply.paragraph, reply.paragraph_count
+    view.add_item(ContextStep("p", reply.document, max(here - 1, 1), owner, private, enabled=here > 1))
+    view.add_item(ContextStep("n", reply.document, min(here + 1, last), owner, private, enabled=here < last))
+    return view
+
+
+# -- autocomplete ------------------------------------------------------------------------------------------
+
+
+async def document_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The loaded texts whose id or title contains what was typed."""
+    needle = current.casefold().strip()
+    library = library_of(interaction)
+    found = [
+        app_commands.Choice(name=embeds.clip(doc.title, CHOICE_CHARS), value=doc_id)
+        for doc_id, doc in library.documents.items()
+        if needle in doc_id or needle in doc.title.casefold()
+    ]
+    return found[:CHOICES_LIMIT]
+
+
+async def query_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The best matching sentences while typing; picking one sends `§ref doc`, which quotes it."""
+    if not current.strip():
+        return []
+    library = library_of(interaction)
+    document = getattr(interaction.namespace, "document", None) or None
+    try:
+        hits = library.search(current, limit=CHOICES_LIMIT, document=document, prefix=True)
+    except UserError:
+        return []
+    choices = []
+    for hit in hits[:CHOICES_LIMIT]:
+        value = f"§{hit.ref} {hit.document}"
+        name = one_line(f"§{hit.ref} {hit.text}", CHOICE_CHARS)
+        choices.append(app_commands.Choice(name=name, value=value[:CHOICE_CHARS]))
+    return choices
+
+
+# -- the commands ------------------------------------------------------------------------------------------
+
+DOCUMENT_HELP = "Which text (leave out when only one is loaded)"
+PRIVATE_HELP = "Only you see the answer"
+REF_HELP = "A reference: 3 (paragraph), 3.2 (sentence), 3.2-4 or 3-4 (ranges)"
+
+EXAMPLES = {
+    "quote": "/quote ref:3.2",
+    "search": "/search query:enemy of the peopel",
+    "context": "/context ref:4",
+    "daily": "/daily",
+    "cite": "/cite ref:5 style:APA",
+    "about": "/about",
+    "help": "/help",
+}
+
+
+class SpeechCommands(commands.Cog):
+    """The reading commands: quote, search, context, daily, cite, about, help."""
+
+    def __init__(self, library: Library, rng: random.Random | None = None) -> None:
+        self.library = library
+        self.rng = rng or random.Random()  # noqa: S311 - picking a passage to read, not a secret
+
+    @app_commands.command(name="quote")
+    @app_commands.describe(
+        ref="A reference such as 3, 3.2 or 3.2-4; leave out for a random passage",
+        document=DOCUMENT_HELP,
+        private=PRIVATE_HELP,
+    )
+    @app_commands.autocomplete(document=document_choices)
+    async def quote(
+        self,
+        interaction: Interaction,
+        ref: app_commands.Range[str, 1, 40] | None = None,
+        document: str | None = None,
+        private: bool = False,
+    ) -> None:
+        """Quote a passage: a random one, or the one at a reference like 3.2."""
+        await answer(interaction, core.quote(self.library, ref, document=document, rng=self.rng), private=private)
+
+    @app_commands.command(name="search")
+    @app_commands.describe(
+        query="Words you remember, typos are fine; pick a suggestion to quote it",
+        document=DOCUMENT_HELP,
+        private=PRIVATE_HELP,
+    )
+    @app_commands.autocomplete(query=query_choices, document=document_choices)
+    async def search(
+        self,
+        interaction: Interaction,
+        query: app_commands.Range[str, 1, 300],
+        document: str | None = None,
+        private: bool = False,
+    ) -> None:
+        """Find sentences by the words you remember, with the matching words in bold."""
+        picked = _PICKED.match(query.strip())
+        if picked:
+            reply = core.quote(self.library, picked["ref"], document=picked["doc"] or document, rng=self.rng)
+            await answer(interaction, reply, private=private)
+            return
+        reply = core.search(self.library, _MENTIONS.sub(" ", query), document=document)
+        view = None if reply.is_error else search_view(reply, interaction.user.id, private)
+        await answer(interaction, reply, private=private, view=view)
+
+    @app_commands.command(name="context")
+    @app_commands.describe(ref=REF_HELP, document=DOCUMENT_HELP, private=PRIVATE_HELP)
+    @app_commands.autocomplete(document=document_choices)
+    async def context(
+        self,
+        interaction: Interaction,
+        ref: app_commands.Range[str, 1, 40],
+        document: str | None = None,
+        private: bool = False,
+    ) -> None:
+        """Read a paragraph with the one before and after; Previous and Next walk the text."""
+        reply = core.context(self.library, ref, document=document)
+        await answer(interaction, reply, private=private, view=context_view(reply, interaction.user.id, private))
+
+    @app_commands.command(name="daily")
+    @app_commands.describe(document=DOCUMENT_HELP, private=PRIVATE_HELP)
+    @app_commands.autocomplete(document=document_choices)
+    async def daily(self, interaction: Interaction, document: str | None = None, private: bool = False) -> None:
+        """Today's passage: the same for everyone today, a new one tomorrow."""
+        today = interaction.created_at.date()  # UTC day of the interaction, not the server clock
+        await answer(interaction, core.daily(self.library, today=today, document=document), private=private)
+
+    @app_commands.command(name="cite")
+    @app_commands.describe(ref=REF_HELP, style="Citation style (MLA when left out)", document=DOCUMENT_HELP)
+    @app_commands.choices(
+        style=[
+            app_commands.Choice(name="MLA", value="mla"),
+            app_commands.Choice(name="APA", value="apa"),
+            app_commands.Choice(name="Chicago", value="chicago"),
+        ]
+    )
+    @app_commands.autocomplete(document=document_choices)
+    async def cite(
+        self,
+        interaction: Interaction,
+        ref: app_commands.Range[str, 1, 40],
+        style: Literal["mla", "apa", "chicago"] = "mla",
+        document: str | None = None,
+    ) -> None:
+        """A ready citation with paragraph numbers, in MLA, APA or Chicago style."""
+        reply = core.cite(self.library, ref, style=style, document=document)
+        await answer(interaction, reply, private=False, style=style)
+
+    @app_commands.command(name="about")
+    @app_commands.describe(document=DOCUMENT_HELP)
+    @app_commands.autocomplete(document=document_choices)
+    async def about(self, interaction: Interaction, document: str | None = None) -> None:
+        """Where the text comes from, who spoke, and the editor's introduction."""
+        await answer(interaction, core.about(self.library, document=document), private=False)
+
+    @app_commands.command(name="help")
+    async def help(self, interaction: Interaction) -> None:
+        """What each command does, with examples."""
+        tree: app_commands.CommandTree[Any] | None = getattr(interaction.client, "tree", None)
+        found = tree.get_commands(type=discord.AppCommandType.chat_input) if tree else self.get_app_commands()
+        order = list(EXAMPLES)
+        found = sorted(found, key=lambda c: order.index(c.name) if c.name in order else len(order))
+        listed = [(f"/{c.name}", c.description, EXAMPLES.get(c.name, "")) for c in found]
+        await send(interaction, [embeds.help_embed(listed, core.REF_HELP)], ephemeral=True)
+
+
+async def register(bot: AnyBot) -> None:
+    """Add the reading commands and the buttons that must work after a restart."""
+    await bot.add_cog(SpeechCommands(bot.library))
+    bot.add_dynamic_items(MoreResults, ContextStep)

@@ -1,0 +1,140 @@
+"""Core replies as Discord embeds: the only place that knows Discord's size limits and markup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import discord
+from discord.utils import escape_markdown
+
+from bot.core.commands import Reply
+from bot.core.render import Quotation, highlight_parts, one_line, split_text
+
+COLOUR = discord.Colour(0x9B2C2C)
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FOOTER_LIMIT = 2048
+PART_LIMIT = 4000  # leaves room in a description for markup around a part
+MESSAGE_CHARS = 6000  # Discord's total for all embeds of one message
+MESSAGE_EMBEDS = 10
+HIT_CHARS = 600
+
+
+def clip(text: str, limit: int) -> str:
+    """Text shortened at a word boundary to fit a Discord field."""
+    return one_line(text, limit) if len(text) > limit or "\n" in text else text
+
+
+def _embed(title: str | None, description: str) -> discord.Embed:
+    return discord.Embed(
+        title=clip(title, TITLE_LIMIT) if title else None,
+        description=description[:DESCRIPTION_LIMIT],
+        colour=COLOUR,
+    )
+
+
+def _quotation(reply: Reply) -> Quotation:
+    if reply.quotation is None:
+        raise ValueError(f"a {reply.kind} reply without a quotation")
+    return reply.quotation
+
+
+def quotation_embeds(quotation: Quotation) -> list[discord.Embed]:
+    """A passage as embeds: the heading on the first, the parts marked (1/3), the citation under the last."""
+    parts = [piece for part in quotation.parts for piece in split_text(part, DESCRIPTION_LIMIT)]
+    embeds = [_embed(quotation.title if i == 0 else None, part) for i, part in enumerate(parts)]
+    embeds[-1].set_footer(text=clip(quotation.footer, FOOTER_LIMIT))
+    return embeds
+
+
+def hit_line(reply: Reply, index: int, show_document: bool) -> str:
+    """One search hit: its ref in bold, the sentence with the matched words in bold."""
+    hit = reply.hits[index]
+    before, matched, after = highlight_parts(hit)
+    if len(hit.text) > HIT_CHARS:
+        room = max(HIT_CHARS - len(matched), 40) // 2
+        before = ("…" + before[-room:]) if len(before) > room else before
+        after = (after[:room] + "…") if len(after) > room else after
+    body = escape_markdown(before) + (f"**{escape_markdown(matched)}**" if matched.strip() else "")
+    body += escape_markdown(after)
+    where = f" ({hit.document})" if show_document else ""
+    return f"**§{hit.ref}**{where} {body}"
+
+
+def search_embed(reply: Reply, title_of: dict[str, str]) -> discord.Embed:
+    """A page of search hits; the query is echoed escaped in the title, never in message content."""
+    documents = {hit.document for hit in reply.hits}
+    show_document = len(title_of) > 1 and len(documents) > 1
+    lines = [hit_line(reply, i, show_document) for i in range(len(reply.hits))]
+    embed = _embed(f"Search: {escape_markdown(reply.query)}", "\n\n".join(lines))
+    first, last = reply.offset + 1, reply.offset + len(reply.hits)
+    source = title_of.get(reply.document) or (title_of[next(iter(documents))] if len(documents) == 1 else "")
+    footer = f"Results {first}-{last}" + (f" · {source}" if source else "") + " · /quote <ref> shows one in full"
+    embed.set_footer(text=clip(footer, FOOTER_LIMIT))
+    return embed
+
+
+def context_embeds(reply: Reply) -> list[discord.Embed]:
+    """A paragraph between its neighbours; the asked-for paragraph's label is marked."""
+    blocks = []
+    for label, text, is_target in reply.sections:
+        heading = f"**{label}** ◀" if is_target else f"**{label}**"
+        blocks.append(f"{heading}\n{text}")
+    text = "\n\n".join(blocks)
+    quotation = _quotation(reply)
+    parts = [text] if len(text) <= DESCRIPTION_LIMIT else split_text(text, PART_LIMIT)
+    title = f"Context of {quotation.title}"
+    embeds = [_embed(title if i == 0 else None, part) for i, part in enumerate(parts)]
+    footer = f"{quotation.footer} · paragraph {reply.paragraph} of {reply.paragraph_count}"
+    embeds[-1].set_footer(text=clip(footer, FOOTER_LIMIT))
+    return embeds
+
+
+def citation_embed(reply: Reply, style: str) -> discord.Embed:
+    """A citation on its own, easy to copy."""
+    return _embed(f"{style.upper()} citation · {_quotation(reply).title}", reply.text)
+
+
+def text_embeds(title: str, text: str) -> list[discord.Embed]:
+    """Longer prose (about, help) split at sentence boundaries."""
+    parts = split_text(text, PART_LIMIT)
+    return [_embed(title if i == 0 else None, part) for i, part in enumerate(parts)]
+
+
+def reply_embeds(reply: Reply, title_of: dict[str, str], *, style: str = "mla") -> list[discord.Embed]:
+    """Any successful core reply as embeds."""
+    if reply.kind == "search":
+        return [search_embed(reply, title_of)]
+    if reply.kind == "context":
+        return context_embeds(reply)
+    if reply.kind == "cite":
+        return [citation_embed(reply, style)]
+    if reply.quotation is not None:
+        return quotation_embeds(reply.quotation)
+    title = title_of.get(reply.document, "speechbot") if reply.kind == "about" else "speechbot"
+    return text_embeds(title, reply.text)
+
+
+def batches(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
+    """Embeds grouped into messages within Discord's 10-embed and 6,000-character limits."""
+    out: list[list[discord.Embed]] = []
+    current: list[discord.Embed] = []
+    size = 0
+    for embed in embeds:
+        length = len(embed)
+        if current and (size + length > MESSAGE_CHARS or len(current) == MESSAGE_EMBEDS):
+            out.append(current)
+            current, size = [], 0
+        current.append(embed)
+        size += length
+    if current:
+        out.append(current)
+    return out
+
+
+def help_embed(commands: Iterable[tuple[str, str, str]], ref_help: str) -> discord.Embed:
+    """Every command with what it does and an example."""
+    lines = [
+        f"**{usage}**: {what}" + (f"\nExample: `{example}`" if example else "") for usage, what, example in commands
+    ]
+    return _embed("speechbot help", "\n".join([*lines, "", ref_help]))

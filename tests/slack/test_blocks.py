@@ -1,0 +1,64 @@
+"""Block Kit rendering: escaping, bold matches and Slack's size limits, on real core replies."""
+
+from __future__ import annotations
+
+import random
+
+from bot.core import Library, commands
+from bot.slack import blocks
+
+
+def test_escape_neutralises_mentions_and_links() -> None:
+    assert blocks.escape("<!channel> & <@U123> <https://x.invalid|y>") == (
+        "&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;https://x.invalid|y&gt;"
+    )
+
+
+def test_highlight_bolds_the_span_and_escapes_around_it() -> None:
+    assert blocks.highlight("a <b> enemy of the people", (6, 11)) == "a &lt;b&gt; *enemy* of the people"
+
+
+def test_highlight_inside_a_word_uses_zero_width_spaces() -> None:
+    assert blocks.highlight("collegiality", (0, 9)) == "*collegial*\u200bity"
+
+
+def test_highlight_trims_spaces_and_survives_bad_spans() -> None:
+    assert blocks.highlight("the people", (3, 10)) == "the *people*"
+    assert blocks.highlight("abc", (2, 2)) == "abc"
+    assert blocks.highlight("a*b", (0, 3)) == "*a\u2217b*"
+
+
+def test_long_text_is_split_into_sections_within_slacks_limit() -> None:
+    text = "Tom & Jerry said <hello> to the Presidium. " * 300
+    sections = blocks.text_sections(text, quote=True)
+    assert len(sections) > 1
+    assert all(len(s["text"]["text"]) <= blocks.SECTION_LIMIT for s in sections)
+    assert all(s["text"]["text"].startswith(">") for s in sections)
+    assert "<" not in "".join(s["text"]["text"] for s in sections)
+    assert sections[-1]["text"]["text"].endswith(f"({len(sections)}/{len(sections)})")
+
+
+def test_every_paragraph_quote_fits_and_is_public(library: Library) -> None:
+    for number in range(1, len(library.default.paragraphs) + 1):
+        reply = commands.quote(library, str(number), rng=random.Random(1))
+        message = blocks.render(reply)
+        assert message.public
+        assert message.blocks[-1]["type"] == "context"
+        assert all(len(b["text"]["text"]) <= blocks.SECTION_LIMIT for b in message.blocks if b["type"] == "section")
+
+
+def test_error_reply_is_private() -> None:
+    message = blocks.render(commands.error("Use <3.2>"))
+    assert not message.public
+    assert message.as_kwargs()["response_type"] == "ephemeral"
+    assert message.blocks[0]["text"]["text"] == ":warning: Use &lt;3.2&gt;"
+
+
+def test_button_values_round_trip_and_junk_decodes_to_nothing(library: Library) -> None:
+    reply = commands.search(library, "Stalin")
+    message = blocks.render(reply)
+    post = next(b["accessory"] for b in message.blocks if "accessory" in b)
+    assert blocks.button_value(post["value"]) == {"d": reply.hits[0].document, "r": reply.hits[0].ref}
+    assert blocks.button_value("[1, 2]") == {}
+    assert blocks.button_value("{not json") == {}
+    assert blocks.button_value(None) == {}
