@@ -63,9 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Discord and Slack. With no command, starts the configured bots or the offline console.",
     )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    p = sub.add_parser(
-        "quote", parents=[reading], help="a passage by reference (3, 3.2, 3.2-4), or a random one"
-    )
+    p = sub.add_parser("quote", parents=[reading], help="a passage by reference (3, 3.2, 3.2-4), or a random one")
     p.add_argument("ref", nargs="?", help="a reference such as 3, 3.2 or 3.2-4; random when left out")
     p = sub.add_parser("search", parents=[reading], help="find sentences, even with typos")
     p.add_argument("query", nargs="+", help="the words to look for")
@@ -105,8 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _library(settings: Settings, extra: Sequence[Path]) -> Library:
-    return Library.load([*settings.texts, *extra])
+def _library(settings: Settings, extra: Sequence[Path], *, create_data_dir: bool = False) -> Library:
+    """The texts, with the parsed-index cache in the data folder once that folder exists (the bots create it)."""
+    if create_data_dir:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    cache_dir = settings.data_dir / "cache" if settings.data_dir.is_dir() else None
+    return Library.load([*settings.texts, *extra], cache_dir=cache_dir)
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -166,8 +168,7 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
             "document": reply.document,
             "paragraph": reply.paragraph,
             "paragraphs": [
-                {"ref": label.lstrip("§"), "text": text, "target": target}
-                for label, text, target in reply.sections
+                {"ref": label.lstrip("§"), "text": text, "target": target} for label, text, target in reply.sections
             ],
         }
         _emit(args, data, render_plain(reply))
@@ -175,9 +176,7 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
         document = library.document(args.document)
         passage = document.passage(args.ref)
         text = citation(passage, args.style)
-        _emit(
-            args, {"document": document.id, "ref": passage.ref, "style": args.style, "citation": text}, text
-        )
+        _emit(args, {"document": document.id, "ref": passage.ref, "style": args.style, "citation": text}, text)
     elif args.command == "about":
         document = library.document(args.document)
         meta = document.meta
@@ -221,7 +220,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_console(_library(settings, args.texts), today=_today, rng=random.Random())  # noqa: S311
         from bot import launcher
 
-        return launcher.dispatch(args, settings, lambda: _library(settings, getattr(args, "texts", [])))
+        return launcher.dispatch(
+            args, settings, lambda: _library(settings, getattr(args, "texts", []), create_data_dir=True)
+        )
     except (UserError, ConfigError) as problem:
         message = problem.message if isinstance(problem, UserError) else str(problem)
         print(f"speechbot: {message.replace(chr(10), ' ')}", file=sys.stderr)

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import random
-import sys
 from collections.abc import Callable
 
 from bot.config import ConfigError, Settings
@@ -21,11 +20,10 @@ def dispatch(args: argparse.Namespace, settings: Settings, load_library: Callabl
     if args.command in (None, "run"):
         return run(args, settings, load_library())
     if args.command == "db":
-        from bot.store import open_store
+        from bot.store import upgrade
 
-        store = open_store(settings.database_url, settings.data_dir)
-        store.close()
-        print("Database is up to date.")
+        applied = upgrade(settings.database_url, settings.data_dir)
+        print(f"Applied migrations: {', '.join(applied)}." if applied else "The database is up to date.")
         return 0
     if args.command == "discord":
         return _discord_task(args, settings)
@@ -44,11 +42,7 @@ def run(args: argparse.Namespace | None, settings: Settings, library: Library) -
     slack_http = bool(getattr(args, "slack_http", False)) or (
         settings.slack_http_enabled and not settings.slack_socket_enabled
     )
-    if not (
-        settings.discord_enabled
-        or settings.slack_socket_enabled
-        or (slack_http and settings.slack_http_enabled)
-    ):
+    if not (settings.discord_enabled or settings.slack_socket_enabled or (slack_http and settings.slack_http_enabled)):
         if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:
             raise ConfigError(
                 "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) "
@@ -85,21 +79,46 @@ def _with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
 
 
 async def _serve(settings: Settings, library: Library, *, slack_http: bool) -> None:
-    """All configured platforms side by side; the first to fail stops the others."""
-    tasks = []
+    """All configured platforms and the daily-post scheduler side by side, sharing one database."""
+    from bot.daily_service import DailyService
+    from bot.scheduler import Deliverer, Scheduler, discord_shard_filter
+    from bot.store import open_store
+
+    store = open_store(settings.database_url, settings.data_dir)
+    deliverers: dict[str, Deliverer] = {}
+    if settings.discord_enabled:
+        from bot.discord.daily import DiscordDeliverer
+
+        deliverers["discord"] = DiscordDeliverer()
+    use_slack_http = slack_http and settings.slack_http_enabled
+    if use_slack_http or settings.slack_socket_enabled:
+        from bot.slack.daily import slack_deliverer
+
+        deliverers["slack"] = slack_deliverer(settings)
+    shards = settings.discord_shard_ids
+    shard_filter = (
+        discord_shard_filter(shards, settings.discord_shard_count) if shards and settings.discord_shard_count else None
+    )
+    scheduler = Scheduler(store, library, deliverers, shard_filter=shard_filter)
+    daily = DailyService(store, library, scheduler)
+    tasks = [scheduler.run()]
     if settings.discord_enabled:
         from bot.discord import run_discord
 
-        tasks.append(run_discord(library, settings=settings))
-    if slack_http and settings.slack_http_enabled:
+        tasks.append(run_discord(library, settings=settings, daily=daily))
+    if use_slack_http:
         from bot.slack import run_slack_http
 
-        tasks.append(run_slack_http(library, settings=settings))
+        tasks.append(run_slack_http(library, settings=settings, daily=daily))
     elif settings.slack_socket_enabled:
         from bot.slack import run_slack_socket
 
-        tasks.append(run_slack_socket(library, settings=settings))
-    await asyncio.gather(*tasks)
+        tasks.append(run_slack_socket(library, settings=settings, daily=daily))
+    log.info("speechbot started: %s", ", ".join(sorted(deliverers)))
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        store.close()
 
 
 def _discord_task(args: argparse.Namespace, settings: Settings) -> int:
@@ -115,6 +134,3 @@ def _discord_task(args: argparse.Namespace, settings: Settings) -> int:
     count = asyncio.run(sync_commands(settings, guild_id=args.guild))
     print(f"Published {count} commands" + (f" to server {args.guild}." if args.guild else " globally."))
     return 0
-
-
-__all__ = ["dispatch", "run", "sys"]

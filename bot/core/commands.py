@@ -87,9 +87,7 @@ def search(
     hits = library.search(cleaned, limit + 1, offset=max(offset, 0), document=doc.id if doc else None)
     if not hits:
         where = f"“{doc.title}”" if doc else "the loaded texts"
-        return error(
-            f"Nothing in {where} matches that. Try fewer or different words, or `quote` for a passage."
-        )
+        return error(f"Nothing in {where} matches that. Try fewer or different words, or `quote` for a passage.")
     return Reply(
         kind="search",
         hits=hits[:limit],
@@ -143,7 +141,13 @@ def texts(library: Library) -> Reply:
 def help_text(prefix: str = "/") -> Reply:
     """Every command with an example, in the spelling of the platform (`/` or `/speech `)."""
     lines = [f"`{prefix}{usage}`: {what}. Example: `{prefix}{example}`" for usage, what, example in COMMANDS]
-    return Reply(kind="help", text="\n".join([*lines, REF_HELP]))
+    if prefix.strip() == "/":
+        daily_posts = "`/daily-setup channel time timezone` (server managers), then `/daily-status`, `/daily-stop`"
+    else:
+        daily_posts = f"`{prefix}daily setup 08:30 Europe/Berlin [sequential] [weekdays]` in the channel, then " + (
+            f"`{prefix}daily status|preview|now|stop`"
+        )
+    return Reply(kind="help", text="\n".join([*lines, REF_HELP, f"A passage every morning: {daily_posts}."]))
 
 
 _DOCUMENT_OPTION = re.compile(r"(?:^|\s)in:(\S+)")

@@ -21,7 +21,7 @@ def seeds_dir() -> Path:
 class Library:
     """The loaded documents and their search index."""
 
-    def __init__(self, documents: Iterable[Document]) -> None:
+    def __init__(self, documents: Iterable[Document], *, index: SearchIndex | None = None) -> None:
         self.documents: dict[str, Document] = {}
         for document in documents:
             doc_id, n = document.id, 2
@@ -32,18 +32,35 @@ class Library:
             self.documents[doc_id] = document
         if not self.documents:
             raise ValueError("no texts were loaded")
-        self._index = SearchIndex(self.documents.values())
+        self._index = index if index is not None else SearchIndex(self.documents.values())
 
     @classmethod
-    def load(cls, extra_dirs: Iterable[Path] = (), *, include_seeds: bool = True) -> Library:
-        """Read the seed texts and every `.txt`/`.md` file in the extra folders."""
+    def load(
+        cls, extra_dirs: Iterable[Path] = (), *, include_seeds: bool = True, cache_dir: Path | None = None
+    ) -> Library:
+        """Read the seed texts and every `.txt`/`.md` file in the extra folders.
+
+        With `cache_dir`, the parsed texts and index are kept there, keyed by the files' content hashes,
+        so the next start with the same texts skips parsing and indexing.
+        """
         folders = ([seeds_dir()] if include_seeds else []) + [Path(d) for d in extra_dirs]
-        documents: list[Document] = []
+        paths = []
         for folder in folders:
             if not folder.is_dir():
                 raise ValueError(f"texts folder not found: {folder}")
-            documents.extend(read_document(path) for path in text_files(folder))
-        return cls(documents)
+            paths.extend(text_files(folder))
+        if cache_dir is None:
+            return cls(read_document(path) for path in paths)
+        from bot.core import index_cache  # only here: hashing and pickling cost start-up time otherwise
+
+        key = index_cache.cache_key(paths)
+        cached = index_cache.read(Path(cache_dir), key)
+        if cached is not None:
+            documents, index = cached
+            return cls(documents, index=index)
+        library = cls(read_document(path) for path in paths)
+        index_cache.write(Path(cache_dir), key, list(library.documents.values()), library._index)
+        return library
 
     @property
     def default(self) -> Document:

@@ -4,32 +4,80 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _ROMAN = re.compile(r"^m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ORDINAL_SUFFIX = re.compile(r"^(?P<number>[a-z]+?|\d+)(?P<suffix>st|nd|rd|th)$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
+
+def _word_list(text: str) -> list[str]:
+    return text.split()
+
+
 _ORDINAL_WORDS = {
     word: str(number)
     for number, word in enumerate(
-        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-        "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(),
+        _word_list(
+            "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+            "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+        ),
         start=1,
     )
 }
 _ORDINAL_WORDS["thirtieth"] = "30"
 
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me more
-    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
-    should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself""".split()
+    _word_list(
+        """a about above after again against all also am an and any are as at be because been before being
+        below between both but by can could did do does doing down during each few for from further had has
+        have having he her here hers herself him himself his how i if in into is it its itself just me more
+        most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+        should so some such than that the their theirs them themselves then there these they this those
+        through to too under until up very was we were what when where which while who whom why will with
+        would you your yours yourself"""
+    )
 )
+
+# Words students wrap around a search ("what did he say about ...") that never name its topic.
+FILLER_WORDS = frozenset(
+    _word_list(
+        """say says said saying tell tells told talk talks talking mention mentions mentioned happen happens
+        happened happening mean means meant quote quotes quoted passage sentence paragraph speech text part
+        where whose"""
+    )
+)
+
+# Chat spellings students type, folded to the word the text would use.
+_SHORTHAND = {
+    "thru": "through",
+    "tho": "though",
+    "ppl": "people",
+    "govt": "government",
+    "gov": "government",
+    "cuz": "because",
+    "abt": "about",
+}
+
+
+def _by_length(suffixes: Iterable[str]) -> dict[int, frozenset[str]]:
+    """Suffixes grouped by length, longest first, so the longest one that fits is stripped."""
+    suffixes = tuple(suffixes)
+    return {size: frozenset(s for s in suffixes if len(s) == size) for size in sorted(set(map(len, suffixes)))[::-1]}
+
+
+# Inflections folded by `stem`; the longest that fits goes, and a stem keeps at least three letters.
+_SUFFIXES = _by_length(
+    _word_list(
+        """ations ation itions ition ions ion ements ement ments ment nesses ness ings ing ities ity ically
+        ical ally ism isms ists ist ively ive ously ous ances ance ants ant ences ence ship ships ary aries
+        ers er edly ed ly es s al ic e y"""
+    )
+)
+_SECOND_SUFFIXES = _by_length(("ion", "at", "iz", "al", "er", "e", "y"))
+_MIN_STEM = 3
 
 
 def _roman_value(text: str) -> int | None:
@@ -43,6 +91,8 @@ def _roman_value(text: str) -> int | None:
 
 
 def _fold(word: str) -> str:
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -53,6 +103,7 @@ def normalize_word(raw: str) -> str:
     if word.endswith("'s"):
         word = word[:-2]
     word = word.replace("'", "").replace("_", "")
+    word = _SHORTHAND.get(word, word)
     if word in _ORDINAL_WORDS:
         return _ORDINAL_WORDS[word]
     ordinal = _ORDINAL_SUFFIX.match(word)
@@ -70,14 +121,57 @@ def normalize_word(raw: str) -> str:
     return word
 
 
+def _strip_suffix(word: str, suffixes: dict[int, frozenset[str]]) -> str:
+    for size, endings in suffixes.items():
+        if len(word) - size >= _MIN_STEM and word[-size:] in endings:
+            return word[:-size]
+    return word
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A crude common root so inflections meet: `tortured`/`tortures`, `annihilated`/`annihilation`."""
+    if len(word) <= _MIN_STEM or not word.isalpha():
+        return word
+    if word.endswith(("ise", "ised", "ises", "ising", "isation", "isations")):
+        head, _, tail = word.rpartition("is")
+        word = f"{head}iz{tail}"  # British -ise spellings meet American -ize
+    elif word.endswith(("yse", "ysed", "yses", "ysing")):
+        head, _, tail = word.rpartition("ys")
+        word = f"{head}yz{tail}"
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        word = word[:-3] + "y"  # spies -> spy, parties -> party, tried -> try
+    return _strip_suffix(_strip_suffix(word, _SUFFIXES), _SECOND_SUFFIXES)
+
+
+class _NormalForms(dict[str, str]):
+    """Remembered normal forms: a library repeats its words, and indexing 10 MB meets each many times."""
+
+    limit = 1 << 18
+
+    def __missing__(self, raw: str) -> str:
+        if len(self) >= self.limit:
+            self.clear()  # bounded: a long-running bot also normalises every query it is sent
+        word = self[raw] = normalize_word(raw)
+        return word
+
+
+_normal_forms = _NormalForms()
+
+
 def words_with_spans(text: str) -> Iterator[tuple[str, int, int]]:
     """Each word's normal form with its character span in `text`, for highlighting matches."""
     for match in _WORD.finditer(text):
-        word = normalize_word(match.group())
+        word = _normal_forms[match.group()]
         if word:
             yield word, match.start(), match.end()
 
 
+def normal_words(text: str) -> list[str]:
+    """The text's words in normal form, in order (the fast path used for indexing and queries)."""
+    return list(filter(None, map(_normal_forms.__getitem__, _WORD.findall(text))))
+
+
 def normalize_text(text: str) -> str:
     """The whole text as space-separated normal words."""
-    return " ".join(word for word, _, _ in words_with_spans(text))
+    return " ".join(normal_words(text))

@@ -9,9 +9,10 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from rapidfuzz import fuzz, process, utils
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.core.errors import UserError
 
@@ -170,10 +171,8 @@ def parse_local_time(text: str) -> time:
     minute = 0
     if m := _TIME_12.match(cleaned):
         hour, minute = int(m["h"]), int(m["m"] or 0)
-        if not 1 <= hour <= 12 or minute > 59:
-            hour = None
-        else:
-            hour = hour % 12 + (12 if m["ampm"] == "p" else 0)
+        valid = 1 <= hour <= 12 and minute <= 59
+        hour = hour % 12 + (12 if m["ampm"] == "p" else 0) if valid else None
     elif m := (_TIME_24.match(cleaned) or _TIME_COMPACT.match(cleaned)):
         hour, minute = int(m["h"]), int(m["m"] or 0)
         if hour > 23 or minute > 59:
@@ -222,9 +221,7 @@ def next_run(now: datetime, local_time: time, zone: ZoneInfo | str, days: Days) 
     return next_run_with_date(now, local_time, zone, days)[0]
 
 
-def next_run_with_date(
-    now: datetime, local_time: time, zone: ZoneInfo | str, days: Days
-) -> tuple[datetime, date]:
+def next_run_with_date(now: datetime, local_time: time, zone: ZoneInfo | str, days: Days) -> tuple[datetime, date]:
     """Like next_run, but also the local date that post belongs to (the key for exactly-once)."""
     if days not in DAYS:
         raise ValueError(f"days must be one of {DAYS}")
@@ -249,8 +246,15 @@ def _aware(moment: datetime) -> datetime:
 @lru_cache(maxsize=1)
 def _zone_choices() -> dict[str, str]:
     """Map every region zone name to the text people would type for it ("america/new york")."""
-    names = sorted(z for z in available_timezones() if z.startswith(_REGIONS)) + ["UTC"]
+    names = [*sorted(z for z in available_timezones() if z.startswith(_REGIONS)), "UTC"]
     return {name: name.replace("_", " ").lower() for name in names}
+
+
+@lru_cache(maxsize=1)
+def _all_zone_names() -> dict[str, str]:
+    """Every IANA name that follows a place's rules, keyed in lower case (includes links like US/Eastern)."""
+    names = (z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix")))
+    return {name.lower(): name for name in [*names, "UTC"]}
 
 
 @lru_cache(maxsize=1)
@@ -277,13 +281,9 @@ def match_timezone(text: str) -> str:
             f"`{raw.upper()}` is an abbreviation for an offset, and it does not switch with daylight saving "
             f"time. Use the place instead, for example {options}."
         )
-    if "/" in raw and raw.startswith(tuple(r.title() for r in _REGIONS)):
-        try:
-            ZoneInfo(raw)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-        else:
-            return raw
+    exact = _all_zone_names().get(raw.lower())
+    if exact is not None:
+        return exact
     wanted = _normalise(raw)
     if wanted in _ALIASES:
         return _ALIASES[wanted]
@@ -292,23 +292,22 @@ def match_timezone(text: str) -> str:
             return name
     if wanted in _city_index():
         return _city_index()[wanted]
-    if len(wanted) >= 3:
-        cities = {name: spoken.rsplit("/", 1)[-1] for name, spoken in _zone_choices().items()}
-        best = process.extractOne(
-            wanted, cities, scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=85
+    if len(wanted) >= 4:
+        # Damerau-Levenshtein counts a swapped pair of letters ("berlni") as one edit.
+        close = process.extract(
+            wanted,
+            {zone: city for city, zone in _city_index().items()},
+            scorer=DamerauLevenshtein.normalized_similarity,
+            processor=utils.default_process,
+            score_cutoff=0.8,
+            limit=2,
         )
-        if best is None:
-            best = process.extractOne(
-                wanted, _zone_choices(), scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=88
-            )
-        if best is not None:
-            return best[2]
+        if len(close) == 1 or (len(close) == 2 and close[0][1] > close[1][1]):
+            return str(close[0][2])
     suggestions = timezone_suggestions(raw, limit=3)
     hint = ", ".join(f"`{s}`" for s in suggestions) if suggestions else "`Europe/Berlin`, `America/New_York`"
     shown = raw[:40]
-    raise UserError(
-        f"I do not know the time zone `{shown}`. Try a city or an IANA name, for example {hint}."
-    )
+    raise UserError(f"I do not know the time zone `{shown}`. Try a city or an IANA name, for example {hint}.")
 
 
 def timezone_suggestions(prefix: str, limit: int = 25) -> list[str]:
@@ -324,7 +323,7 @@ def timezone_suggestions(prefix: str, limit: int = 25) -> list[str]:
         city = spoken.rsplit("/", 1)[-1]
         if (spoken.startswith(wanted) or city.startswith(wanted)) and name not in found:
             found.append(name)
-    if len(found) < limit and len(wanted) >= 3:
+    if not found and len(wanted) >= 3:
         cities = {name: spoken.rsplit("/", 1)[-1] for name, spoken in _zone_choices().items()}
         for _text, _score, name in process.extract(
             wanted,

@@ -1,30 +1,55 @@
 """Fuzzy sentence search: the one place that knows how queries are matched, scored and rejected.
 
-Each query word is matched against the vocabulary (exact, typo, or word-stem), the postings of the
+Each query word is matched against the vocabulary (exact, typo, stem or prefix), the postings of the
 matched words give the candidate sentences, and a sentence scores by how much of the query's weight it
 covers. A query whose words mostly do not occur in the text is off-topic and returns no hits, rather than
 the least-bad sentence.
+
+One search path serves every library size. What keeps it fast on large libraries:
+- typo candidates come from a character-bigram count filter over the vocabulary (bitsets held as Python
+  ints, one per bigram), so only words that can be within the allowed edit distance are compared, and
+  a word the texts contain is not looked up as a typo at all;
+- the rarest query words decide which sentences are candidates (a sentence without any of them cannot
+  reach the coverage threshold); per-sentence sums run in C (dict.fromkeys, set union, map);
+- a query word's vocabulary matches are remembered, so autocomplete keystrokes reuse the earlier words;
+- each sentence's normal words are kept as a forward index, so re-ranking never re-tokenises text.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from heapq import nlargest
+from itertools import accumulate, compress, count, repeat
+from operator import add, neg
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
 from bot.core.corpus import Document, Sentence
-from bot.core.normalize import STOPWORDS, normalize_text, words_with_spans
+from bot.core.normalize import FILLER_WORDS, STOPWORDS, normal_words, stem, words_with_spans
 from bot.core.refs import clean_input
 
 MAX_QUERY_CHARS = 300
 MIN_COVERAGE = 0.6  # share of the query's weight a sentence must contain to count as a hit
+# A query word found nowhere in the texts names a topic they lack ("the *American* civil war"): it weighs
+# half as much again as the query's rarest word that is there, so one such word sinks a short query
+# but not a long one.
+UNKNOWN_WEIGHT = 1.5
+PREFIX_WORDS = 50  # completions of a half-typed word that are tried, most frequent first
+MAX_POSTINGS = 50_000  # sentences read per matched word: beyond this a word is too common to rank by
+MAX_TERMS = 24  # distinct words of a (pasted) query that are matched; more only cost time
 _RERANK = 60  # candidates that get the (slower) phrase score
+TYPO_RATIO = 80  # from TYPO_RATIO_FROM letters on, a word this similar (fuzz.ratio) is a typo too
+TYPO_RATIO_FROM = 6
+_MATCH_CACHE = 4096  # query words whose vocabulary matches are remembered (autocomplete repeats them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +72,18 @@ class _Term:
     matches: dict[int, float]  # word id -> similarity 0..1
 
 
+def max_typos(size: int) -> int:
+    """Edits (OSA: insert, delete, substitute, swap neighbours) a typed word of this length may carry."""
+    if size <= 3:
+        return 0
+    return 1 if size <= 7 else 2
+
+
+def max_length_gap(size: int) -> int:
+    """How much longer or shorter than the typed word a typo match may be."""
+    return max_typos(size) if size < TYPO_RATIO_FROM else 2
+
+
 def word_similarity(query_word: str, word: str, *, prefix: bool = False) -> float:
     """How well a typed word stands for a word of the text (0 = not at all), tolerant of typos and stems."""
     if query_word == word:
@@ -58,121 +95,394 @@ def word_similarity(query_word: str, word: str, *, prefix: bool = False) -> floa
         return 0.0
     if size >= 5 and word.startswith(query_word) and len(word) - size <= 5:
         return 0.88  # a stem: "collegial" for "collegiality"
-    if size <= 5:
-        edits = OSA.distance(query_word, word, score_cutoff=1)
-        if edits <= 1 and (size == 5 or Indel.distance(query_word, word) <= 1 or sorted(word) == sorted(query_word)):
-            return 0.85
+    if abs(len(word) - size) > max_length_gap(size):
         return 0.0
-    similarity = fuzz.ratio(query_word, word, score_cutoff=80) / 100
-    if similarity:
-        return similarity
-    if size >= 8 and OSA.distance(query_word, word, score_cutoff=2) <= 2:
-        return 0.8
-    return 0.0
+    if size >= TYPO_RATIO_FROM:
+        ratio = fuzz.ratio(query_word, word, processor=None, score_cutoff=TYPO_RATIO)
+        if ratio:
+            return ratio / 100  # a doubled letter moved ("acussed") counts here
+    allowed = max_typos(size)
+    if abs(len(word) - size) > allowed or OSA.distance(query_word, word, score_cutoff=allowed) > allowed:
+        return 0.0
+    if size == 4 and Indel.distance(query_word, word) > 1 and sorted(word) != sorted(query_word):
+        return 0.0  # in a four-letter word, only a dropped, doubled or swapped letter is a typo
+    return 0.85 if size <= 5 else 0.8
+
+
+def _bigrams_lost(size: int) -> int:
+    """At most how many of a typed word's distinct bigrams a typo match (see word_similarity) destroys.
+
+    A deletion destroys at most two bigram occurrences, an insertion one, a substitution two and a swap
+    of neighbours three; a fuzz.ratio of TYPO_RATIO allows i insertions and j deletions with
+    i + j <= (100 - TYPO_RATIO)% of both lengths.
+    """
+    lost = 3 * max_typos(size)
+    if size >= TYPO_RATIO_FROM:
+        for other in range(size - 2, size + 3):
+            most = int((100 - TYPO_RATIO) * (size + other) / 100 + 1e-9)
+            most -= (most - (other - size)) % 2  # insertions minus deletions is the length difference
+            if most >= abs(other - size):
+                deletions = (most - (other - size)) // 2
+                lost = max(lost, 3 * deletions + other - size)
+    return lost
+
+
+def _bigrams(word: str) -> set[str]:
+    padded = f"^{word}$"
+    return {padded[i : i + 2] for i in range(len(padded) - 1)}
+
+
+def _count_at_least(bitsets: Sequence[int], needed: int) -> int:
+    """Bits set in at least `needed` of the bitsets (a bit-sliced counter over Python ints)."""
+    planes: list[int] = []
+    for bits in bitsets:
+        carry = bits
+        for level, plane in enumerate(planes):
+            planes[level], carry = plane ^ carry, plane & carry
+            if not carry:
+                break
+        if carry:
+            planes.append(carry)
+    if needed >= 1 << len(planes):
+        return 0
+    above = 0
+    equal = -1  # all ones
+    for level in range(len(planes) - 1, -1, -1):
+        plane = planes[level]
+        if needed >> level & 1:
+            equal &= plane
+        else:
+            above |= equal & plane
+            equal &= ~plane
+    return above | equal
+
+
+_BIT_BYTES = bytes.maketrans(b"01", b"\x00\x01")
+
+
+def _select(items: Sequence[str], bits: int) -> list[str]:
+    """The items whose bit is set (bit i stands for items[i])."""
+    if bits.bit_count() < 64:  # few: jump from set bit to set bit
+        chosen = []
+        while bits:
+            lowest = bits & -bits
+            chosen.append(items[lowest.bit_length() - 1])
+            bits ^= lowest
+        return chosen
+    # many: one pass in C over a string of 0/1 bytes
+    flags = format(bits, "b").zfill(len(items))[::-1].encode().translate(_BIT_BYTES)
+    return list(compress(items, flags))
+
+
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class SearchIndex:
     """An inverted index from normal words to sentences, built once per library."""
 
     def __init__(self, documents: Iterable[Document]) -> None:
+        with _paused_gc():  # millions of new objects, none of them garbage: collecting them is wasted time
+            self._build(tuple(documents))
+
+    def _build(self, documents: tuple[Document, ...]) -> None:
         self._entries: list[tuple[str, Sentence]] = []
-        word_ids: dict[str, int] = {}
-        postings: list[array[int]] = []
+        self._documents: dict[str, tuple[int, int]] = {}  # document id -> its range of sentence ids
+        word_ids: defaultdict[str, int] = defaultdict(count().__next__)  # a new word gets the next id
+        postings: list[list[int]] = []
+        tokens = array("I")  # every sentence's word ids, one after another
+        starts = array("I", [0])
         for document in documents:
+            self._documents[document.id] = (len(self._entries), len(self._entries) + len(document.sentences))
             for sentence in document.sentences:
                 sentence_id = len(self._entries)
                 self._entries.append((document.id, sentence))
-                for word in {w for w, _, _ in words_with_spans(sentence.text)}:
-                    word_id = word_ids.setdefault(word, len(word_ids))
-                    if word_id == len(postings):
-                        postings.append(array("I"))
+                ids = list(map(word_ids.__getitem__, normal_words(sentence.text)))
+                tokens.extend(ids)
+                starts.append(len(tokens))
+                if len(postings) < len(word_ids):
+                    postings.extend([] for _ in range(len(word_ids) - len(postings)))
+                for word_id in set(ids):
                     postings[word_id].append(sentence_id)
-        self._word_ids = word_ids
+        self._word_ids = dict(word_ids)
         self._words = list(word_ids)
-        self._postings = postings
+        # Sentence ids as lists of shared int objects: dict.fromkeys over them is twice as fast as over
+        # arrays, which would make a new int for every element read.
+        self._postings: list[list[int] | None] = list(postings)
+        self._frequency = array("I", map(len, postings))  # sentences holding each word
+        self._sentence_ids = list(range(len(self._entries)))
+        self._tokens = tokens
+        self._starts = starts
         self._sorted_words = sorted(word_ids)
-        self._by_length: dict[int, list[str]] = defaultdict(list)
-        for word in self._words:
-            self._by_length[len(word)].append(word)
+        self._stems: dict[str, list[int]] = {}
+        for word, word_id in word_ids.items():
+            self._stems.setdefault(stem(word), []).append(word_id)
+        self._build_typo_filter()
         self._max_weight = math.log(1 + max(len(self._entries), 1))
+        # Title and speaker words describe the whole text, so in a query they neither help nor hurt.
+        self._context_words = {
+            word
+            for document in documents
+            for field in (document.meta.title, document.meta.short_title, document.meta.speaker)
+            for word in normal_words(field or "")
+        } - word_ids.keys()
+        self._match_cache: OrderedDict[tuple[str, bool], dict[int, float]] = OrderedDict()
+
+    def _build_typo_filter(self) -> None:
+        """Words ordered by length, and for each character bigram the bitset of words that contain it."""
+        by_length = sorted(range(len(self._words)), key=lambda word_id: len(self._words[word_id]))
+        self._length_words = [self._words[word_id] for word_id in by_length]
+        lengths = [len(self._words[word_id]) for word_id in by_length]
+        # _length_bounds[n]: position of the first word at least n letters long
+        self._length_bounds = array("I", (bisect_left(lengths, n) for n in range((lengths[-1] if lengths else 0) + 2)))
+        positions: dict[str, list[int]] = {}
+        for position, word_id in enumerate(by_length):
+            word = self._words[word_id]
+            for bigram in _bigrams(word):
+                positions.setdefault(bigram, []).append(position)
+        size = (len(by_length) + 8) // 8
+        self._bigram_bits: dict[str, int] = {}
+        for bigram, where in positions.items():
+            buffer = bytearray(size)
+            for position in where:
+                buffer[position >> 3] |= 1 << (position & 7)
+            self._bigram_bits[bigram] = int.from_bytes(buffer, "little")
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The index for the on-disk cache: postings flattened into one array, no remembered query words."""
+        state = dict(vars(self))
+        flat = array("I")
+        for word_id in range(len(self._postings)):
+            flat.extend(self._sentences_with(word_id))
+        state["_postings"] = flat
+        state["_match_cache"] = OrderedDict()
+        del state["_sentence_ids"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._flat_postings: array[int] = state.pop("_postings")
+        self._flat_starts = array("I", [0])
+        self._flat_starts.extend(accumulate(state["_frequency"]))
+        vars(self).update(state)
+        self._postings = [None] * len(self._frequency)
+        self._sentence_ids = list(range(len(self._entries)))
+
+    def _sentences_with(self, word_id: int) -> list[int]:
+        """The word's postings as a list of shared ints (from the cache they are unpacked on first use)."""
+        posting = self._postings[word_id]
+        if posting is None:
+            start, end = self._flat_starts[word_id], self._flat_starts[word_id + 1]
+            posting = list(map(self._sentence_ids.__getitem__, self._flat_postings[start:end]))
+            self._postings[word_id] = posting
+        return posting
 
     def search(
         self, query: str, *, limit: int = 5, offset: int = 0, document: str | None = None, prefix: bool = False
     ) -> list[Hit]:
         """Ranked hits for a query; empty when nothing in the text is close enough."""
         cleaned = clean_input(query, limit=MAX_QUERY_CHARS)
-        words = [w for w, _, _ in words_with_spans(cleaned)]
+        words = normal_words(cleaned)
         if not words or limit <= 0:
+            return []
+        offset = max(0, offset)
+        within = self._documents.get(document) if document is not None else None
+        if document is not None and within is None:
             return []
         terms = self._terms(words, prefix=prefix)
         if not terms:
             return []
         total_weight = sum(term.weight for term in terms)
-        coverage: dict[int, float] = defaultdict(float)
-        for term in terms:
-            best: dict[int, float] = {}
-            for word_id, similarity in term.matches.items():
-                for sentence_id in self._postings[word_id]:
-                    if similarity > best.get(sentence_id, 0.0):
-                        best[sentence_id] = similarity
-            for sentence_id, similarity in best.items():
-                coverage[sentence_id] += term.weight * similarity
-        threshold = MIN_COVERAGE * total_weight
-        candidates = [
-            (covered / total_weight, sentence_id)
-            for sentence_id, covered in coverage.items()
-            if covered >= threshold and (document is None or self._entries[sentence_id][0] == document)
-        ]
-        candidates.sort(key=lambda item: (-item[0], item[1]))
+        best = self._best_covered(terms, max(_RERANK, offset + limit), within)
         normal_query = " ".join(words)
         scored = []
-        for share, sentence_id in candidates[: max(_RERANK, offset + limit)]:
-            sentence = self._entries[sentence_id][1]
-            phrase = fuzz.partial_ratio(normal_query, normalize_text(sentence.text), processor=None) / 100
-            scored.append((round(100 * (0.75 * share + 0.25 * phrase)), sentence_id))
+        for covered, sentence_id in best:
+            phrase = fuzz.partial_ratio(normal_query, self._normal_text(sentence_id), processor=None) / 100
+            scored.append((round(100 * (0.75 * covered / total_weight + 0.25 * phrase)), sentence_id))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        return [self._hit(sentence_id, score, terms, prefix) for score, sentence_id in scored[offset : offset + limit]]
+        return [self._hit(sentence_id, score, terms) for score, sentence_id in scored[offset : offset + limit]]
+
+    def _best_covered(self, terms: list[_Term], count: int, within: tuple[int, int] | None) -> list[tuple[float, int]]:
+        """The `count` sentences covering most of the query's weight (at least MIN_COVERAGE of it).
+
+        Terms are taken rarest first; once the weight of the terms still to come is below the threshold,
+        a sentence that holds none of the terms so far cannot qualify, so only those are candidates.
+        The per-sentence sums are done with dict, set and map operations that run in C.
+        """
+        ordered = sorted(terms, key=lambda term: -term.weight)
+        total_weight = sum(term.weight for term in terms)
+        threshold = MIN_COVERAGE * total_weight - 1e-9
+        gains: list[dict[int, float]] = []
+        remaining = total_weight
+        essential = 0
+        for term in ordered:
+            gain: dict[int, float] = {}
+            # lowest similarity first, so a sentence keeps the best word it holds for this term
+            for word_id, similarity in sorted(term.matches.items(), key=lambda item: item[1]):
+                gain.update(dict.fromkeys(self._sentences_with(word_id)[:MAX_POSTINGS], term.weight * similarity))
+            gains.append(gain)
+            if remaining >= threshold:
+                essential += 1
+            remaining -= term.weight
+        candidates = list(set().union(*gains[:essential]))
+        if within is not None:
+            first, last = within
+            candidates = [sentence_id for sentence_id in candidates if first <= sentence_id < last]
+        if not candidates:
+            return []
+        sums: Iterator[float] = map(gains[0].get, candidates, repeat(0.0))
+        for gain in gains[1:]:
+            sums = map(add, sums, map(gain.get, candidates, repeat(0.0)))
+        coverage = list(sums)
+        # Coverage takes few distinct values: find the lowest one that still makes the cut, then sort
+        # only the sentences at or above it (ties go to the earlier sentence).
+        tally = Counter(compress(coverage, map(threshold.__le__, coverage)))
+        cutoff, taken = threshold, 0
+        for value in sorted(tally, reverse=True):
+            cutoff, taken = value, taken + tally[value]
+            if taken >= count:
+                break
+        keep = list(map(cutoff.__le__, coverage))
+        chosen = sorted(zip(map(neg, compress(coverage, keep)), compress(candidates, keep), strict=True))
+        return [(-negative, sentence_id) for negative, sentence_id in chosen[:count]]
+
+    def _normal_text(self, sentence_id: int) -> str:
+        words = self._words
+        return " ".join(words[i] for i in self._tokens[self._starts[sentence_id] : self._starts[sentence_id + 1]])
 
     def _terms(self, words: Sequence[str], *, prefix: bool) -> list[_Term]:
         """The query's weighted words with the vocabulary words each can stand for."""
-        content = [w for w in words if w not in STOPWORDS]
+        words = [part for word in words for part in self._split_joined(word, prefix=prefix and word == words[-1])]
+        content = [w for w in words if w not in STOPWORDS and w not in FILLER_WORDS and w not in self._context_words]
         if not content:
             return []
-        unique = list(dict.fromkeys(content))
-        terms = []
+        unique = list(dict.fromkeys(content))[:MAX_TERMS]
+        found = []
         for word in unique:
             matches = self._matching_words(word, prefix=prefix and word == unique[-1] == words[-1])
-            frequency = max((len(self._postings[i]) for i in matches), default=0)
-            weight = math.log(1 + len(self._entries) / frequency) if frequency else self._max_weight
-            terms.append(_Term(word, weight, matches))
-        return terms
+            frequency = max((self._frequency[i] for i in matches), default=0)
+            weight = math.log(1 + len(self._entries) / frequency) if frequency else 0.0
+            found.append((word, weight, matches))
+        unknown = UNKNOWN_WEIGHT * max((weight for _, weight, _ in found), default=0.0) or self._max_weight
+        return [_Term(word, weight or unknown, matches) for word, weight, matches in found]
+
+    def _split_joined(self, word: str, *, prefix: bool) -> list[str]:
+        """Words typed without a space between them (`enemyof`, `rankandfile`) as their known parts."""
+        if len(word) < 5 or len(word) > 30 or prefix or word in self._word_ids or word in STOPWORDS:
+            return [word]
+        if self._matching_words(word, prefix=False):
+            return [word]
+
+        def known(part: str) -> bool:
+            return len(part) >= 2 and (part in self._word_ids or part in STOPWORDS)
+
+        for cut in range(2, len(word) - 1):
+            if known(word[:cut]) and known(word[cut:]):
+                return [word[:cut], word[cut:]]
+        for first in range(2, len(word) - 3):
+            if known(word[:first]):
+                for second in range(first + 2, len(word) - 1):
+                    if known(word[first:second]) and known(word[second:]):
+                        return [word[:first], word[first:second], word[second:]]
+        return [word]
 
     def _matching_words(self, word: str, *, prefix: bool) -> dict[int, float]:
-        """Vocabulary words close to `word`, found among words of similar length (and by prefix)."""
-        matches: dict[int, float] = {}
-        if word in self._word_ids:
-            matches[self._word_ids[word]] = 1.0
-        size = len(word)
-        if size >= 4:
-            pool = [w for length in range(size - 2, size + 6) for w in self._by_length.get(length, ())]
-            for candidate, _, _ in process.extract(
-                word, pool, scorer=fuzz.ratio, processor=None, score_cutoff=60, limit=None
-            ):
-                similarity = word_similarity(word, candidate)
-                if similarity:
-                    matches[self._word_ids[candidate]] = max(similarity, matches.get(self._word_ids[candidate], 0))
-        if prefix and size >= 2:
-            start = bisect_left(self._sorted_words, word)
-            for candidate in self._sorted_words[start : start + 200]:
-                if not candidate.startswith(word):
-                    break
-                matches.setdefault(self._word_ids[candidate], 0.9)
+        """Vocabulary words `word` can stand for, remembered for the next keystroke."""
+        key = (word, prefix)
+        cached = self._match_cache.get(key)
+        # Another thread (slack-bolt runs listeners in a pool) may evict the same key meanwhile.
+        if cached is not None:
+            with suppress(KeyError):
+                self._match_cache.move_to_end(key)
+            return cached
+        matches = self._find_matching_words(word, prefix=prefix)
+        self._match_cache[key] = matches
+        with suppress(KeyError):
+            while len(self._match_cache) > _MATCH_CACHE:
+                self._match_cache.popitem(last=False)
         return matches
 
-    def _hit(self, sentence_id: int, score: int, terms: list[_Term], prefix: bool) -> Hit:
+    def _find_matching_words(self, word: str, *, prefix: bool) -> dict[int, float]:
+        matches: dict[int, float] = {}
+
+        def add(word_id: int, similarity: float) -> None:
+            if similarity > matches.get(word_id, 0.0):
+                matches[word_id] = similarity
+
+        if word in self._word_ids:
+            add(self._word_ids[word], 1.0)
+        size = len(word)
+        if size == 3:
+            for inflected in (f"{word}s", f"{word}d", f"{word}es", f"{word}ed"):
+                if inflected in self._word_ids:
+                    add(self._word_ids[inflected], 0.85)
+        for word_id in self._stems.get(stem(word), ()):
+            add(word_id, 0.85)
+        if size >= 5 or (prefix and size >= 2):
+            for candidate in self._completions(word, limit=PREFIX_WORDS if prefix else None):
+                add(self._word_ids[candidate], word_similarity(word, candidate, prefix=prefix))
+        if word not in self._word_ids:  # a word the texts contain is taken as typed, not as a typo
+            for candidate in self._typo_candidates(word):
+                add(self._word_ids[candidate], word_similarity(word, candidate))
+        return {word_id: similarity for word_id, similarity in matches.items() if similarity > 0}
+
+    def _completions(self, word: str, *, limit: int | None) -> list[str]:
+        """Vocabulary words that start with `word` (the most frequent `limit` of them)."""
+        start = bisect_left(self._sorted_words, word)
+        end = bisect_left(self._sorted_words, word + "\U0010ffff", lo=start)
+        found = [w for w in self._sorted_words[start:end] if w not in STOPWORDS and w not in FILLER_WORDS]
+        if limit is not None and len(found) > limit:
+            found = nlargest(limit, found, key=lambda w: self._frequency[self._word_ids[w]])
+        return found
+
+    def _typo_candidates(self, word: str) -> list[str]:
+        """Vocabulary words that word_similarity takes for a typo of `word`, found without a full scan.
+
+        Only words of nearly the same length that keep enough of the typed word's character bigrams can
+        be within reach (see _bigrams_lost); rapidfuzz then checks those few.
+        """
+        size = len(word)
+        if not max_typos(size):
+            return []
+        grams = _bigrams(word)
+        needed = len(grams) - _bigrams_lost(size)
+        gap = max_length_gap(size)
+        bounds = self._length_bounds
+        low = bounds[min(max(size - gap, 0), len(bounds) - 1)]
+        high = bounds[min(size + gap + 1, len(bounds) - 1)]
+        if low >= high:
+            return []
+        found = (1 << (high - low)) - 1
+        if needed > 0:
+            counted = _count_at_least([self._bigram_bits[g] for g in grams if g in self._bigram_bits], needed)
+            found &= counted >> low
+        near = _select(self._length_words[low:high], found)
+        if not near:
+            return []
+        allowed = max_typos(size)
+        close = {
+            w
+            for w, _, _ in process.extract(
+                word, near, scorer=OSA.distance, processor=None, score_cutoff=allowed, limit=None
+            )
+        }
+        if size >= TYPO_RATIO_FROM:
+            similar = process.extract(
+                word, near, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_RATIO, limit=None
+            )
+            close.update(w for w, _, _ in similar)
+        return [candidate for candidate in near if candidate in close and word_similarity(word, candidate)]
+
+    def _hit(self, sentence_id: int, score: int, terms: list[_Term]) -> Hit:
         document_id, sentence = self._entries[sentence_id]
         return Hit(
             document=document_id,
@@ -199,3 +509,6 @@ class SearchIndex:
             if distinct > best[0] or (distinct == best[0] and span[1] - span[0] < best[2] - best[1]):
                 best = (distinct, *span)
         return best[1], best[2]
+
+
+__all__ = ["MIN_COVERAGE", "Hit", "SearchIndex", "word_similarity"]

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 # Words that end in a period without ending the sentence when a capital follows (titles, initials).
-_NEVER_FINAL = frozenset(
-    {"mr", "mrs", "ms", "dr", "st", "prof", "gen", "col", "lt", "capt", "sgt", "rev", "hon"}
-)
+_NEVER_FINAL = frozenset({"mr", "mrs", "ms", "dr", "st", "prof", "gen", "col", "lt", "capt", "sgt", "rev", "hon"})
 # Abbreviations that end a sentence only when a capital letter follows them.
 _MAYBE_FINAL = frozenset({"etc", "e.g", "i.e", "cf", "vs", "viz", "no", "nos", "vol", "pp", "p", "jr", "sr"})
 
@@ -73,7 +71,7 @@ def _is_boundary(text: str, dot_at: int, run: str, end: int) -> bool:
     if run.startswith(".") and " " in run and dots == 3 and dot_at > 0 and text[dot_at - 1] == " ":
         return False  # an omission ". . ." inside a sentence
     if run == ".":
-        word_match = _WORD_BEFORE.search(text[:dot_at])
+        word_match = _WORD_BEFORE.search(text, max(0, dot_at - 64), dot_at)
         word = word_match.group(1).lower() if word_match else ""
         if word in _NEVER_FINAL:
             return False

@@ -1,0 +1,87 @@
+"""An on-disk cache of parsed texts and their search index, so a large library starts in a fraction of a second.
+
+The cache file is named by a hash of every text's path and bytes (and its metadata file) plus the source of
+the modules that parse and index them, so an edited text or a new version of the code simply misses and
+rebuilds. The file is written by this process into a folder the operator chose; it is never shared input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.core.corpus import Document, Paragraph, Passage, Sentence
+from bot.core.search import SearchIndex
+
+CACHE_FORMAT = 1
+_CODE = ("corpus.py", "segment.py", "refs.py", "normalize.py", "search.py", "index_cache.py")
+_PREFIX = "speechbot-index-"
+_KEEP = 3  # cache files kept per folder (a bot and its CLI may load different sets of texts)
+
+
+def cache_key(paths: Sequence[Path]) -> str:
+    """A hash of the texts (paths, bytes, metadata files) and of the code that reads and indexes them."""
+    digest = hashlib.sha256(f"speechbot index cache {CACHE_FORMAT}\n".encode())
+    here = Path(__file__).resolve().parent
+    for name in _CODE:
+        digest.update((here / name).read_bytes())
+    for path in paths:
+        for part in (path, path.with_suffix(".toml")):
+            digest.update(str(part.resolve()).encode() + b"\0")
+            if part.is_file():
+                data = part.read_bytes()
+                digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+class _Pickler(pickle.Pickler):
+    """Stores sentences, paragraphs and passages as constructor calls, which load several times faster
+    than the generic state restore of slotted dataclasses."""
+
+    def reducer_override(self, obj: object) -> Any:
+        if type(obj) is Sentence:
+            return Sentence, (obj.paragraph, obj.number, obj.text)
+        if type(obj) is Paragraph:
+            return Paragraph, (obj.number, obj.sentences)
+        if type(obj) is Passage:
+            return Passage, (obj.document, obj.ref, obj.sentences)
+        return NotImplemented
+
+
+def read(cache_dir: Path, key: str) -> tuple[list[Document], SearchIndex] | None:
+    """The cached documents and index for `key`, or None when there is no usable cache file."""
+    path = cache_dir / f"{_PREFIX}{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            documents, index = pickle.load(handle)  # noqa: S301 - our own file, named by the content hash
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+    if not isinstance(index, SearchIndex) or not all(isinstance(d, Document) for d in documents):
+        return None
+    return documents, index
+
+
+def write(cache_dir: Path, key: str, documents: Sequence[Document], index: SearchIndex) -> None:
+    """Store the documents and index for `key` atomically and drop the oldest files; errors only skip caching."""
+    temporary: Path | None = None
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=cache_dir, prefix=_PREFIX, suffix=".tmp")
+        temporary = Path(name)
+        with os.fdopen(descriptor, "wb") as handle:
+            _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump((list(documents), index))
+        os.replace(temporary, cache_dir / f"{_PREFIX}{key}.pickle")
+        temporary = None
+        cached = sorted(cache_dir.glob(f"{_PREFIX}*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in cached[_KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)

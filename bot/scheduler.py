@@ -1,0 +1,330 @@
+"""The daily-post loop: due subscriptions -> claim (subscription, local date) -> deliver -> confirm.
+
+Exactly once comes from the database, not from this process: a claim row per (subscription, local date)
+with a lease that expires, and a look for our own message (by idempotency key) before any re-send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal, ParamSpec, Protocol, TypeVar
+
+from bot.core import Library, Passage, UserError
+from bot.core.daily import nth_passage
+from bot.core.schedule import is_posting_day, local_date_of, next_run_with_date, run_at
+from bot.store import Claim, Store, Subscription
+
+log = logging.getLogger("speechbot.scheduler")
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+ShardFilter = Callable[[Subscription], bool]
+# sent: posted; found: an earlier attempt's post was found and confirmed; already: the day was done;
+# busy: another worker holds it; retry: transient failure; paused: permanent failure; missed: a day ended
+# unposted; rescheduled: moved to the next run without posting; failed: an unexpected error (logged).
+Outcome = Literal["sent", "found", "already", "busy", "retry", "paused", "missed", "rescheduled", "failed"]
+
+
+class DeliveryError(Exception):
+    """A post could not be made; `reason` is safe to log and to show in status (no tokens, no user text)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Retrying will not help (deleted channel, missing permission): the subscription is paused."""
+
+
+class TransientDeliveryError(DeliveryError):
+    """Try again later (rate limit, 5xx, network); `retry_after` in seconds when the platform said so."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Deliverer(Protocol):
+    """What a platform adapter implements so the scheduler can post without knowing the platform."""
+
+    async def post(self, subscription: Subscription, passage: Passage, idempotency_key: str) -> str:
+        """Post the passage to the subscription's channel, tagged with the key; return the message id.
+
+        The key is at most 25 characters. Discord: send it as `nonce` with `enforce_nonce`;
+        Slack: put it in the message metadata so find_existing can look it up in the channel history.
+        Raise PermanentDeliveryError or TransientDeliveryError on failure.
+        """
+        ...
+
+    async def find_existing(self, subscription: Subscription, idempotency_key: str) -> str | None:
+        """The id of a message we already posted with this key (looked up before a re-send), else None."""
+        ...
+
+
+def utc_now() -> datetime:
+    """The real clock; tests pass their own."""
+    return datetime.now(UTC)
+
+
+def discord_shard_filter(shard_ids: Iterable[int], shard_count: int) -> ShardFilter:
+    """Keep only subscriptions whose guild lives on one of this process's shards (Discord's formula)."""
+    mine = frozenset(shard_ids)
+
+    def owns(subscription: Subscription) -> bool:
+        if subscription.platform != "discord":
+            return True
+        return (int(subscription.workspace_id) >> 22) % shard_count in mine
+
+    return owns
+
+
+def planned_passage(library: Library, subscription: Subscription, n: int) -> Passage:
+    """The n-th post of a channel's plan; the subscription id seeds the shuffle, so channels differ."""
+    document = library.document(subscription.document_id)
+    return nth_passage(document, n, mode=subscription.mode, seed=str(subscription.id))
+
+
+@dataclass
+class TickReport:
+    """What one pass over the due subscriptions did, for logs and tests."""
+
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def add(self, outcome: Outcome) -> None:
+        """Count one subscription's outcome."""
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+    def __getitem__(self, outcome: Outcome) -> int:
+        return self.outcomes.get(outcome, 0)
+
+
+class Scheduler:
+    """Posts each subscription's passage once per local day, at its time, across restarts and processes."""
+
+    def __init__(
+        self,
+        store: Store,
+        library: Library,
+        deliverers: Mapping[str, Deliverer],
+        *,
+        clock: Clock = utc_now,
+        sleep: Sleep = asyncio.sleep,
+        worker_id: str | None = None,
+        lease: timedelta = timedelta(minutes=5),
+        max_wait: float = 30.0,
+        min_wait: float = 1.0,
+        shard_filter: ShardFilter | None = None,
+        concurrency: int = 16,
+        batch_size: int = 500,
+        retry_base: timedelta = timedelta(seconds=30),
+        retry_max: timedelta = timedelta(minutes=30),
+    ) -> None:
+        self.store = store
+        self.library = library
+        self.deliverers = dict(deliverers)
+        self.clock = clock
+        self.sleep = sleep
+        self.worker_id = worker_id or f"worker-{uuid.uuid4().hex[:12]}"
+        self.lease = lease
+        self.max_wait = min(max_wait, 30.0)
+        self.min_wait = min_wait
+        self.shard_filter = shard_filter
+        self.batch_size = batch_size
+        self.retry_base = retry_base
+        self.retry_max = retry_max
+        self._limit = asyncio.Semaphore(concurrency)
+
+    async def _db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    def passage(self, subscription: Subscription, n: int) -> Passage:
+        """The n-th passage of this subscription's plan."""
+        return planned_passage(self.library, subscription, n)
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Tick until stopped, sleeping until the next due post but never longer than 30 seconds."""
+        while stop is None or not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:  # the database may be briefly unreachable; the next tick tries again
+                log.exception("scheduler tick failed")
+            await self.sleep(await self._wait_seconds())
+
+    async def _wait_seconds(self) -> float:
+        wait = self.max_wait
+        with contextlib.suppress(Exception):
+            for platform in self.deliverers:
+                due = await self._db(self.store.next_due_at, platform=platform)
+                if due is not None:
+                    wait = min(wait, (due - self.clock()).total_seconds())
+        return max(self.min_wait, wait)
+
+    async def tick(self) -> TickReport:
+        """Deliver everything due at the clock's current time."""
+        now = self.clock()
+        report = TickReport()
+        for platform in self.deliverers:
+            after: tuple[datetime, int] | None = None
+            while True:
+                batch = await self._db(
+                    self.store.due_subscriptions, now, platform=platform, limit=self.batch_size, after=after
+                )
+                mine = [s for s in batch if self.shard_filter is None or self.shard_filter(s)]
+                for outcome in await asyncio.gather(*(self._guarded(s, now) for s in mine)):
+                    report.add(outcome)
+                if len(batch) < self.batch_size:
+                    break
+                last = batch[-1]
+                if last.next_run_at is None:
+                    break
+                after = (last.next_run_at, last.id)
+        return report
+
+    async def _guarded(self, subscription: Subscription, now: datetime) -> Outcome:
+        async with self._limit:
+            try:
+                return await self.process_due(subscription, now)
+            except Exception:  # one broken subscription must never stop the others
+                log.exception("daily post failed for subscription %s", subscription.id)
+                return "failed"
+
+    async def process_due(self, subscription: Subscription, now: datetime) -> Outcome:
+        """Handle one due subscription: catch up today's post if it was missed, never back-fill old days."""
+        due_date = subscription.next_local_date
+        if due_date is None:
+            return "busy"
+        today = local_date_of(now, subscription.timezone)
+        local_time = time.fromisoformat(subscription.local_time)
+        if due_date < today:
+            finished = await self._finish_stale_claim(subscription, due_date, now)
+            if finished in ("busy", "paused"):
+                return finished
+            if is_posting_day(today, subscription.days) and run_at(today, local_time, subscription.timezone) <= now:
+                slot = run_at(today, local_time, subscription.timezone)
+                moved = await self._db(self.store.reschedule, subscription, next_run_at=slot, next_local_date=today)
+                if not moved:
+                    return "busy"
+                subscription = replace(subscription, next_run_at=slot, next_local_date=today)
+                due_date = today
+            else:
+                return await self._reschedule_after(subscription, now)
+        if due_date > today:
+            return await self._reschedule_after(subscription, now)
+        return await self.deliver(subscription, today, now)
+
+    async def _reschedule_after(self, subscription: Subscription, now: datetime) -> Outcome:
+        local_time = time.fromisoformat(subscription.local_time)
+        at, day = next_run_with_date(now, local_time, subscription.timezone, subscription.days)
+        await self._db(self.store.reschedule, subscription, next_run_at=at, next_local_date=day)
+        return "rescheduled"
+
+    async def _finish_stale_claim(self, subscription: Subscription, day: date, now: datetime) -> Outcome | None:
+        """A claim for a day that has ended: confirm it if the message exists, otherwise count it missed."""
+        delivery = await self._db(self.store.delivery, subscription.id, day)
+        if delivery is None or delivery.status != "claimed":
+            return None  # nothing was left unfinished
+        if delivery.lease_until > now:
+            return "busy"
+        claim = await self._db(
+            self.store.reclaim_expired, subscription, day, worker=self.worker_id, now=now, lease=self.lease
+        )
+        if claim is None:
+            return "busy"
+        deliverer = self.deliverers[subscription.platform]
+        try:
+            existing = await deliverer.find_existing(subscription, claim.idempotency_key)
+        except PermanentDeliveryError as error:
+            return await self._pause(subscription, claim, error.reason, now)
+        except Exception:  # leave the claim; its lease runs out and the next tick looks again
+            log.warning("could not look up an earlier post for subscription %s", subscription.id)
+            return "busy"
+        if existing is None:
+            await self._db(self.store.abandon, claim)
+            log.info("subscription %s: day %s ended without a post; not back-filled", subscription.id, day)
+            return "missed"
+        await self._confirm(subscription, claim, existing, now)
+        return "found"
+
+    async def deliver(self, subscription: Subscription, day: date, now: datetime) -> Outcome:
+        """Claim (subscription, day), post unless the message already exists, confirm and move on."""
+        deliverer = self.deliverers.get(subscription.platform)
+        if deliverer is None:
+            raise UserError(f"This process cannot post to {subscription.platform}.")
+        claim = await self._db(self.store.claim, subscription, day, worker=self.worker_id, now=now, lease=self.lease)
+        if claim is None:
+            return await self._not_claimed(subscription, day)
+        try:
+            passage = self.passage(subscription, claim.n)
+        except UserError as error:
+            return await self._pause(subscription, claim, error.message, now)
+        try:
+            message_id = None
+            if claim.is_retry:
+                message_id = await deliverer.find_existing(subscription, claim.idempotency_key)
+            outcome: Outcome = "found" if message_id else "sent"
+            if message_id is None:
+                message_id = await deliverer.post(subscription, passage, claim.idempotency_key)
+        except PermanentDeliveryError as error:
+            return await self._pause(subscription, claim, error.reason, now)
+        except TransientDeliveryError as error:
+            return await self._retry(subscription, claim, error.reason, error.retry_after, now)
+        except Exception as error:  # network errors and surprises: retry, and keep the loop alive
+            log.warning("daily post for subscription %s failed: %s", subscription.id, type(error).__name__)
+            return await self._retry(subscription, claim, f"unexpected {type(error).__name__}", None, now)
+        await self._confirm(subscription, claim, message_id, now, passage.ref)
+        return outcome
+
+    async def _not_claimed(self, subscription: Subscription, day: date) -> Outcome:
+        delivery = await self._db(self.store.delivery, subscription.id, day)
+        if delivery is None or delivery.status == "claimed":
+            return "busy"
+        if subscription.next_local_date is not None and subscription.next_local_date <= day:
+            # Posted (or given up) already but the schedule was not moved on; heal it.
+            local_time = time.fromisoformat(subscription.local_time)
+            slot = run_at(day, local_time, subscription.timezone)
+            at, next_day = next_run_with_date(slot, local_time, subscription.timezone, subscription.days)
+            await self._db(self.store.reschedule, subscription, next_run_at=at, next_local_date=next_day)
+        return "already"
+
+    async def _confirm(
+        self, subscription: Subscription, claim: Claim, message_id: str, now: datetime, ref: str | None = None
+    ) -> None:
+        local_time = time.fromisoformat(subscription.local_time)
+        # The next run follows this day's slot, not `now`: confirming a late or stale day must not skip today.
+        slot = run_at(claim.local_date, local_time, subscription.timezone)
+        at, next_day = next_run_with_date(slot, local_time, subscription.timezone, subscription.days)
+        if ref is None:
+            ref = self.passage(subscription, claim.n).ref
+        await self._db(
+            self.store.confirm,
+            claim,
+            message_id=message_id,
+            passage_ref=ref,
+            now=self.clock(),
+            next_run_at=at,
+            next_local_date=next_day,
+        )
+
+    async def _pause(self, subscription: Subscription, claim: Claim, reason: str, now: datetime) -> Outcome:
+        log.warning("pausing subscription %s: %s", subscription.id, reason)
+        await self._db(self.store.pause, subscription.id, reason=reason, now=now, claim=claim)
+        return "paused"
+
+    async def _retry(
+        self, subscription: Subscription, claim: Claim, reason: str, retry_after: float | None, now: datetime
+    ) -> Outcome:
+        backoff = self.retry_base * (2 ** min(claim.attempts - 1, 16))
+        delay = timedelta(seconds=retry_after) if retry_after is not None else min(backoff, self.retry_max)
+        log.info("subscription %s: retrying in %ss (%s)", subscription.id, int(delay.total_seconds()), reason)
+        await self._db(self.store.release_for_retry, claim, reason=reason, now=now, retry_at=now + delay)
+        return "retry"

@@ -1,0 +1,518 @@
+"""The Store protocol and the SQL both backends share; backends differ only in connection handling."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, date, datetime, timedelta
+from importlib import resources
+from typing import Any, Protocol, cast
+
+from bot.store.models import Claim, Days, Delivery, DeliveryStatus, Mode, Subscription, SubscriptionSpec
+
+Row = Sequence[Any]
+
+# Column lists are constants formatted into the SQL; values always travel as parameters.
+_SUB_COLUMNS = (
+    "id, platform, workspace_id, channel_id, document_id, local_time, timezone, mode, days, role_id, "
+    "set_up_by, set_up_at, settings_version, active, paused_reason, next_run_at, next_local_date, "
+    "posts_made, last_post_at, last_post_ref, last_message_id, last_error, last_error_at"
+)
+_DELIVERY_COLUMNS = (
+    "subscription_id, local_date, status, n, idempotency_key, claimed_by, lease_until, attempts, "
+    "message_id, passage_ref, sent_at"
+)
+
+# Reads through the (platform, next_run_at, id) index: only due rows are touched, in order, with no sort.
+DUE_QUERY = (
+    f"SELECT {_SUB_COLUMNS} FROM subscriptions "  # noqa: S608 - constant column list
+    "WHERE platform = ? AND next_run_at IS NOT NULL AND next_run_at <= ? AND (next_run_at, id) > (?, ?) "
+    "ORDER BY next_run_at, id LIMIT ?"
+)
+
+
+class Store(Protocol):
+    """Where subscriptions and delivery claims live; every method is one short transaction."""
+
+    def migrate(self) -> list[str]:
+        """Apply pending numbered migrations and return their names."""
+        ...
+
+    def schema_version(self) -> int:
+        """The number of the newest applied migration (0 for an empty database)."""
+        ...
+
+    def save_subscription(
+        self, spec: SubscriptionSpec, *, now: datetime, next_run_at: datetime, next_local_date: date
+    ) -> Subscription:
+        """Create or replace a channel's subscription; clears a pause and keeps the post count."""
+        ...
+
+    def subscription(self, platform: str, workspace_id: str, channel_id: str) -> Subscription | None:
+        """The subscription for one channel, active or stopped."""
+        ...
+
+    def subscription_by_id(self, subscription_id: int) -> Subscription | None:
+        """A subscription by its id."""
+        ...
+
+    def stop_subscription(self, platform: str, workspace_id: str, channel_id: str) -> bool:
+        """Stop posting to a channel; returns False when it had no active subscription."""
+        ...
+
+    def due_subscriptions(
+        self, now: datetime, *, platform: str, limit: int = 500, after: tuple[datetime, int] | None = None
+    ) -> list[Subscription]:
+        """Subscriptions whose next run is at or before `now`, oldest first, read through the index."""
+        ...
+
+    def next_due_at(self, *, platform: str) -> datetime | None:
+        """The earliest scheduled run, so the loop can sleep until then."""
+        ...
+
+    def claim(
+        self, subscription: Subscription, local_date: date, *, worker: str, now: datetime, lease: timedelta
+    ) -> Claim | None:
+        """Take the right to post for (subscription, local date); None when posted or leased elsewhere."""
+        ...
+
+    def reclaim_expired(
+        self, subscription: Subscription, local_date: date, *, worker: str, now: datetime, lease: timedelta
+    ) -> Claim | None:
+        """Take over an unfinished claim whose lease ran out; never creates a new one."""
+        ...
+
+    def confirm(
+        self,
+        claim: Claim,
+        *,
+        message_id: str,
+        passage_ref: str,
+        now: datetime,
+        next_run_at: datetime | None,
+        next_local_date: date | None,
+    ) -> bool:
+        """Record a post as made and move the subscription on; False if it was confirmed already."""
+        ...
+
+    def release_for_retry(self, claim: Claim, *, reason: str, now: datetime, retry_at: datetime) -> None:
+        """Give a claim back after a transient failure and schedule the retry."""
+        ...
+
+    def abandon(self, claim: Claim) -> None:
+        """Mark a claim for a day that ended without a post as missed."""
+        ...
+
+    def pause(self, subscription_id: int, *, reason: str, now: datetime, claim: Claim | None = None) -> None:
+        """Stop a subscription that cannot be delivered (deleted channel, lost permission) with the reason."""
+        ...
+
+    def reschedule(self, subscription: Subscription, *, next_run_at: datetime, next_local_date: date) -> bool:
+        """Move a subscription's next run, unless someone else already moved it."""
+        ...
+
+    def delivery(self, subscription_id: int, local_date: date) -> Delivery | None:
+        """The stored state of one day's post."""
+        ...
+
+    def deliveries(self, subscription_id: int) -> list[Delivery]:
+        """All day records of a subscription, oldest first."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+
+def _ts(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        raise ValueError("store times must be timezone-aware")
+    return int(moment.timestamp())
+
+
+def _dt(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def idempotency_key(subscription_id: int, local_date: date) -> str:
+    """A stable key per (subscription, date), short enough for a Discord nonce (25 characters)."""
+    return f"sb{subscription_id}-{local_date:%Y%m%d}"
+
+
+def _subscription(row: Row) -> Subscription:
+    set_up_at = datetime.fromtimestamp(row[11], UTC)
+    return Subscription(
+        id=int(row[0]),
+        platform=row[1],
+        workspace_id=row[2],
+        channel_id=row[3],
+        document_id=row[4],
+        local_time=row[5],
+        timezone=row[6],
+        mode=cast(Mode, row[7]),
+        days=cast(Days, row[8]),
+        role_id=row[9],
+        set_up_by=row[10],
+        set_up_at=set_up_at,
+        settings_version=int(row[12]),
+        active=bool(row[13]),
+        paused_reason=row[14],
+        next_run_at=_dt(row[15]),
+        next_local_date=_day(row[16]),
+        posts_made=int(row[17]),
+        last_post_at=_dt(row[18]),
+        last_post_ref=row[19],
+        last_message_id=row[20],
+        last_error=row[21],
+        last_error_at=_dt(row[22]),
+    )
+
+
+def _delivery(row: Row) -> Delivery:
+    lease_until = datetime.fromtimestamp(row[6], UTC)
+    return Delivery(
+        subscription_id=int(row[0]),
+        local_date=date.fromisoformat(row[1]),
+        status=cast(DeliveryStatus, row[2]),
+        n=int(row[3]),
+        idempotency_key=row[4],
+        claimed_by=row[5],
+        lease_until=lease_until,
+        attempts=int(row[7]),
+        message_id=row[8],
+        passage_ref=row[9],
+        sent_at=_dt(row[10]),
+    )
+
+
+def load_migrations(dialect: str) -> list[tuple[int, str, str]]:
+    """The numbered SQL files for a dialect as (number, name, text), in order."""
+    folder = resources.files("bot.store").joinpath("migrations", dialect)
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            number = int(entry.name.split("_", 1)[0])
+            found.append((number, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a migration file at semicolons that end a line (our files keep ';' out of literals)."""
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [part.strip() for part in "\n".join(lines).split(";\n") if part.strip().rstrip(";").strip()]
+
+
+class SqlStore:
+    """The Store implementation both backends share; SQL uses `?` placeholders and never user text."""
+
+    dialect = "sql"
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+
+    # --- backend hooks -------------------------------------------------------------------------------
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[Row], int]:
+        """Run one statement on this thread's session; return its rows and the affected row count."""
+        raise NotImplementedError
+
+    def _session(self, *, transaction: bool) -> AbstractContextManager[None]:
+        """Bind a connection to this thread, inside a write transaction when asked."""
+        raise NotImplementedError
+
+    def _migration_lock(self) -> None:
+        """Inside a transaction: keep two processes from migrating at once."""
+
+    def close(self) -> None:
+        """Release the connection."""
+        raise NotImplementedError
+
+    @contextmanager
+    def _tx(self) -> Iterator[None]:
+        with self._session(transaction=True):
+            yield
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self._session(transaction=False):
+            return self._execute(sql, params)[0]
+
+    def _count(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self._session(transaction=False):
+            return self._execute(sql, params)[1]
+
+    # --- migrations ----------------------------------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        """Apply pending numbered migrations and return their names."""
+        applied: list[str] = []
+        with self._tx():
+            self._migration_lock()
+            self._execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            )
+            done = {int(r[0]) for r in self._execute("SELECT version FROM schema_migrations")[0]}
+            for number, name, script in load_migrations(self.dialect):
+                if number in done:
+                    continue
+                for statement in split_statements(script):
+                    self._execute(statement)
+                self._execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (number, name, _ts(datetime.now(UTC))),
+                )
+                applied.append(name)
+        return applied
+
+    def schema_version(self) -> int:
+        """The number of the newest applied migration (0 for an empty database)."""
+        try:
+            rows = self._rows("SELECT MAX(version) FROM schema_migrations")
+        except Exception:  # the table does not exist before the first migration
+            return 0
+        return int(rows[0][0] or 0)
+
+    # --- subscriptions -------------------------------------------------------------------------------
+
+    def save_subscription(
+        self, spec: SubscriptionSpec, *, now: datetime, next_run_at: datetime, next_local_date: date
+    ) -> Subscription:
+        """Create or replace a channel's subscription; clears a pause and keeps the post count."""
+        rows = self._rows(
+            "INSERT INTO subscriptions (platform, workspace_id, channel_id, document_id, local_time, "  # noqa: S608
+            "timezone, mode, days, role_id, set_up_by, set_up_at, next_run_at, next_local_date) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (platform, workspace_id, channel_id) DO UPDATE SET "
+            "document_id = excluded.document_id, local_time = excluded.local_time, "
+            "timezone = excluded.timezone, mode = excluded.mode, days = excluded.days, "
+            "role_id = excluded.role_id, set_up_by = excluded.set_up_by, set_up_at = excluded.set_up_at, "
+            "next_run_at = excluded.next_run_at, next_local_date = excluded.next_local_date, "
+            "settings_version = subscriptions.settings_version + 1, active = 1, paused_reason = NULL "
+            f"RETURNING {_SUB_COLUMNS}",
+            (
+                spec.platform,
+                spec.workspace_id,
+                spec.channel_id,
+                spec.document_id,
+                spec.local_time,
+                spec.timezone,
+                spec.mode,
+                spec.days,
+                spec.role_id,
+                spec.set_up_by,
+                _ts(now),
+                _ts(next_run_at),
+                next_local_date.isoformat(),
+            ),
+        )
+        return _subscription(rows[0])
+
+    def subscription(self, platform: str, workspace_id: str, channel_id: str) -> Subscription | None:
+        """The subscription for one channel, active or stopped."""
+        rows = self._rows(
+            f"SELECT {_SUB_COLUMNS} FROM subscriptions "  # noqa: S608 - constant column list
+            "WHERE platform = ? AND workspace_id = ? AND channel_id = ?",
+            (platform, workspace_id, channel_id),
+        )
+        return _subscription(rows[0]) if rows else None
+
+    def subscription_by_id(self, subscription_id: int) -> Subscription | None:
+        """A subscription by its id."""
+        rows = self._rows(f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,))  # noqa: S608 - constant column list
+        return _subscription(rows[0]) if rows else None
+
+    def stop_subscription(self, platform: str, workspace_id: str, channel_id: str) -> bool:
+        """Stop posting to a channel; returns False when it had no active subscription."""
+        count = self._count(
+            "UPDATE subscriptions SET active = 0, next_run_at = NULL, next_local_date = NULL, "
+            "settings_version = settings_version + 1 "
+            "WHERE platform = ? AND workspace_id = ? AND channel_id = ? AND active = 1",
+            (platform, workspace_id, channel_id),
+        )
+        return count > 0
+
+    def due_subscriptions(
+        self, now: datetime, *, platform: str, limit: int = 500, after: tuple[datetime, int] | None = None
+    ) -> list[Subscription]:
+        """Subscriptions whose next run is at or before `now`, oldest first, read through the index."""
+        start_at, start_id = (_ts(after[0]), after[1]) if after else (-1, -1)
+        rows = self._rows(DUE_QUERY, (platform, _ts(now), start_at, start_id, limit))
+        return [_subscription(r) for r in rows]
+
+    def next_due_at(self, *, platform: str) -> datetime | None:
+        """The earliest scheduled run, so the loop can sleep until then."""
+        rows = self._rows(
+            "SELECT MIN(next_run_at) FROM subscriptions WHERE next_run_at IS NOT NULL AND platform = ?",
+            (platform,),
+        )
+        return _dt(rows[0][0]) if rows else None
+
+    # --- claims --------------------------------------------------------------------------------------
+
+    def claim(
+        self, subscription: Subscription, local_date: date, *, worker: str, now: datetime, lease: timedelta
+    ) -> Claim | None:
+        """Take the right to post for (subscription, local date); None when posted or leased elsewhere."""
+        lease_until = now + lease
+        rows = self._rows(
+            "INSERT INTO deliveries (subscription_id, local_date, status, n, idempotency_key, claimed_by, "
+            "lease_until, attempts) "
+            "SELECT id, ?, 'claimed', posts_made, ?, ?, ?, 1 FROM subscriptions "
+            "WHERE id = ? AND active = 1 AND paused_reason IS NULL "
+            "ON CONFLICT (subscription_id, local_date) DO UPDATE SET "
+            "claimed_by = excluded.claimed_by, lease_until = excluded.lease_until, "
+            "attempts = deliveries.attempts + 1 "
+            "WHERE deliveries.status = 'claimed' AND deliveries.lease_until <= ? "
+            "RETURNING n, idempotency_key, attempts",
+            (
+                local_date.isoformat(),
+                idempotency_key(subscription.id, local_date),
+                worker,
+                _ts(lease_until),
+                subscription.id,
+                _ts(now),
+            ),
+        )
+        return self._claim(subscription, local_date, rows, lease_until)
+
+    def reclaim_expired(
+        self, subscription: Subscription, local_date: date, *, worker: str, now: datetime, lease: timedelta
+    ) -> Claim | None:
+        """Take over an unfinished claim whose lease ran out; never creates a new one."""
+        lease_until = now + lease
+        rows = self._rows(
+            "UPDATE deliveries SET claimed_by = ?, lease_until = ?, attempts = attempts + 1 "
+            "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed' AND lease_until <= ? "
+            "RETURNING n, idempotency_key, attempts",
+            (worker, _ts(lease_until), subscription.id, local_date.isoformat(), _ts(now)),
+        )
+        return self._claim(subscription, local_date, rows, lease_until)
+
+    @staticmethod
+    def _claim(subscription: Subscription, local_date: date, rows: list[Row], lease_until: datetime) -> Claim | None:
+        if not rows:
+            return None
+        n, key, attempts = rows[0]
+        return Claim(
+            subscription_id=subscription.id,
+            local_date=local_date,
+            n=int(n),
+            idempotency_key=key,
+            attempts=int(attempts),
+            lease_until=lease_until,
+            settings_version=subscription.settings_version,
+        )
+
+    def confirm(
+        self,
+        claim: Claim,
+        *,
+        message_id: str,
+        passage_ref: str,
+        now: datetime,
+        next_run_at: datetime | None,
+        next_local_date: date | None,
+    ) -> bool:
+        """Record a post as made and move the subscription on; False if it was confirmed already."""
+        with self._tx():
+            _, count = self._execute(
+                "UPDATE deliveries SET status = 'sent', message_id = ?, passage_ref = ?, sent_at = ? "
+                "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed'",
+                (message_id, passage_ref, _ts(now), claim.subscription_id, claim.local_date.isoformat()),
+            )
+            if count == 0:
+                return False
+            self._execute(
+                "UPDATE subscriptions SET "
+                "posts_made = CASE WHEN posts_made < ? THEN ? ELSE posts_made END, "
+                "last_post_at = ?, last_post_ref = ?, last_message_id = ? WHERE id = ?",
+                (claim.n + 1, claim.n + 1, _ts(now), passage_ref, message_id, claim.subscription_id),
+            )
+            if next_run_at is not None and next_local_date is not None:
+                self._execute(
+                    "UPDATE subscriptions SET next_run_at = ?, next_local_date = ? "
+                    "WHERE id = ? AND settings_version = ? AND active = 1 AND paused_reason IS NULL "
+                    "AND (next_local_date IS NULL OR next_local_date <= ?)",
+                    (
+                        _ts(next_run_at),
+                        next_local_date.isoformat(),
+                        claim.subscription_id,
+                        claim.settings_version,
+                        claim.local_date.isoformat(),
+                    ),
+                )
+        return True
+
+    def release_for_retry(self, claim: Claim, *, reason: str, now: datetime, retry_at: datetime) -> None:
+        """Give a claim back after a transient failure and schedule the retry."""
+        with self._tx():
+            self._execute(
+                "UPDATE deliveries SET lease_until = ?, claimed_by = NULL "
+                "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed'",
+                (_ts(now), claim.subscription_id, claim.local_date.isoformat()),
+            )
+            self._execute(
+                "UPDATE subscriptions SET next_run_at = ?, last_error = ?, last_error_at = ? "
+                "WHERE id = ? AND settings_version = ? AND active = 1 AND paused_reason IS NULL",
+                (_ts(retry_at), reason, _ts(now), claim.subscription_id, claim.settings_version),
+            )
+
+    def abandon(self, claim: Claim) -> None:
+        """Mark a claim for a day that ended without a post as missed."""
+        self._rows(
+            "UPDATE deliveries SET status = 'missed', claimed_by = NULL "
+            "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed'",
+            (claim.subscription_id, claim.local_date.isoformat()),
+        )
+
+    def pause(self, subscription_id: int, *, reason: str, now: datetime, claim: Claim | None = None) -> None:
+        """Stop a subscription that cannot be delivered (deleted channel, lost permission) with the reason."""
+        with self._tx():
+            self._execute(
+                "UPDATE subscriptions SET paused_reason = ?, next_run_at = NULL, last_error = ?, "
+                "last_error_at = ? WHERE id = ?",
+                (reason, reason, _ts(now), subscription_id),
+            )
+            if claim is not None:
+                self._execute(
+                    "DELETE FROM deliveries WHERE subscription_id = ? AND local_date = ? AND status = 'claimed'",
+                    (subscription_id, claim.local_date.isoformat()),
+                )
+
+    def reschedule(self, subscription: Subscription, *, next_run_at: datetime, next_local_date: date) -> bool:
+        """Move a subscription's next run, unless someone else already moved it."""
+        if subscription.next_run_at is None:
+            return False
+        count = self._count(
+            "UPDATE subscriptions SET next_run_at = ?, next_local_date = ? "
+            "WHERE id = ? AND settings_version = ? AND next_run_at = ?",
+            (
+                _ts(next_run_at),
+                next_local_date.isoformat(),
+                subscription.id,
+                subscription.settings_version,
+                _ts(subscription.next_run_at),
+            ),
+        )
+        return count > 0
+
+    def delivery(self, subscription_id: int, local_date: date) -> Delivery | None:
+        """The stored state of one day's post."""
+        rows = self._rows(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE subscription_id = ? AND local_date = ?",  # noqa: S608 - constant column list
+            (subscription_id, local_date.isoformat()),
+        )
+        return _delivery(rows[0]) if rows else None
+
+    def deliveries(self, subscription_id: int) -> list[Delivery]:
+        """All day records of a subscription, oldest first."""
+        rows = self._rows(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE subscription_id = ? ORDER BY local_date",  # noqa: S608 - constant column list
+            (subscription_id,),
+        )
+        return [_delivery(r) for r in rows]
