@@ -34,8 +34,10 @@ def main() -> None:
     rows = [
         ("python -c pass (floor)", [sys.executable, "-c", "pass"]),
         ("speechbot search (seed)", search),
-        ("python -c 'import discord, slack_bolt' (what we avoid)",
-         [sys.executable, "-c", "import discord, slack_bolt.async_app"]),
+        (
+            "python -c 'import discord, slack_bolt' (what we avoid)",
+            [sys.executable, "-c", "import discord, slack_bolt.async_app"],
+        ),
     ]
     print(f"{'command':58} {'median s':>9} {'p90 s':>7}")
     medians = {}

@@ -82,9 +82,7 @@ def run_console(
         else:
             reply = answer(library, line, today=today(), rng=rng)
             command, offset = line, 0
-        last_search = (
-            (command, offset + len(reply.hits)) if reply.kind == "search" and reply.has_more else None
-        )
+        last_search = (command, offset + len(reply.hits)) if reply.kind == "search" and reply.has_more else None
         print(render_plain(reply), file=out)
         print(file=out)
     return 0

@@ -13,9 +13,7 @@ import pytest
 from tests.conftest import FIXTURE_TEXTS
 
 
-def speechbot(
-    *args: str, stdin: str | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
+def speechbot(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "SPEECHBOT_"))}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.core.errors import UserError
@@ -92,7 +93,7 @@ class Passage:
         return "".join(parts)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class Document:
     """One loaded text: id, metadata, the editor's front matter and the numbered body."""
 
@@ -103,7 +104,6 @@ class Document:
     source: Path | None = None
     sentences: tuple[Sentence, ...] = field(default=(), repr=False)
     paragraph_offsets: tuple[int, ...] = field(default=(), repr=False)
-    daily_passages: tuple[Passage, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         sentences = tuple(s for p in self.paragraphs for s in p.sentences)
@@ -113,7 +113,11 @@ class Document:
             total += len(paragraph.sentences)
         object.__setattr__(self, "sentences", sentences)
         object.__setattr__(self, "paragraph_offsets", tuple(offsets))
-        object.__setattr__(self, "daily_passages", _daily_passages(self))
+
+    @cached_property
+    def daily_passages(self) -> tuple[Passage, ...]:
+        """Readable units for daily posts and random quotes, cut when first needed."""
+        return _daily_passages(self)
 
     @property
     def title(self) -> str:
@@ -135,9 +139,7 @@ class Document:
         first = self._sentence_index(ref.first_paragraph, ref.first_sentence, first=True)
         last = self._sentence_index(ref.last_paragraph, ref.last_sentence, first=False)
         if last < first:
-            raise UserError(
-                f"That range runs backwards; try `{format_ref(*_ends(ref))}` the other way round."
-            )
+            raise UserError(f"That range runs backwards; try `{format_ref(*_ends(ref))}` the other way round.")
         return self.span(first, last)
 
     def span(self, first: int, last: int) -> Passage:
@@ -206,9 +208,7 @@ def parse_document(
             body = _drop_first_paragraph(body)
     paragraphs = []
     for number, paragraph_text in enumerate(split_paragraphs(body), start=1):
-        sentences = tuple(
-            Sentence(number, i, s) for i, s in enumerate(split_sentences(paragraph_text), start=1)
-        )
+        sentences = tuple(Sentence(number, i, s) for i, s in enumerate(split_sentences(paragraph_text), start=1))
         paragraphs.append(Paragraph(number, sentences))
     if not paragraphs:
         raise ValueError(f"{doc_id}: the text has no body paragraphs")
@@ -260,10 +260,7 @@ def _daily_passages(document: Document) -> tuple[Passage, ...]:
                 runs.append([index + offset])
         if len(runs) > 1:
             tail_length = _run_length(document, runs[-1])
-            if (
-                tail_length < PASSAGE_MIN_CHARS
-                and tail_length + _run_length(document, runs[-2]) <= PASSAGE_MAX_CHARS
-            ):
+            if tail_length < PASSAGE_MIN_CHARS and tail_length + _run_length(document, runs[-2]) <= PASSAGE_MAX_CHARS:
                 runs[-2].extend(runs.pop())
         passages.extend(document.span(run[0], run[-1]) for run in runs)
         index += len(paragraph.sentences)

@@ -30,9 +30,7 @@ class Ref:
 
 def clean_input(text: str, limit: int = 200) -> str:
     """User text without control, format (zero-width, bidi) characters or runs of spaces, cut to `limit`."""
-    kept = "".join(
-        " " if ch.isspace() else ch for ch in text[: limit * 4] if unicodedata.category(ch)[0] != "C"
-    )
+    kept = "".join(" " if ch.isspace() else ch for ch in text[: limit * 4] if unicodedata.category(ch)[0] != "C")
     return " ".join(kept.split())[:limit]
 
 

@@ -72,9 +72,7 @@ def citation(passage: Passage, style: str = "mla") -> str:
         where = ", ".join(x for x in (occasion, meta.place) if x)
         surname = meta.speaker_family or author
         year = meta.date.year if meta.date else "n.d."
-        reference = f"{author} {date}. {_sentence_case(meta.title)} [Speech]." + (
-            f" {where}." if where else ""
-        )
+        reference = f"{author} {date}. {_sentence_case(meta.title)} [Speech]." + (f" {where}." if where else "")
         return f"{reference} In text: ({surname}, {year}, {'paras' if many else 'para'}. {span})"
     date = f"{meta.date:%B} {meta.date.day}, {meta.date.year}" if meta.date else None
     where = ", ".join(x for x in (meta.kind, meta.occasion, meta.place, date) if x)

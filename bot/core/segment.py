@@ -14,6 +14,7 @@ _TERMINAL = re.compile(r"[.!?]+(?: \.)*")
 _CLOSERS = "\"'”’)]»"
 _OPENERS = "\"'“‘([«"
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+_DOTTED_ABBREVIATION = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 _SEPARATOR = re.compile(r"^\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|(?:#\s*){3,})$")
 
@@ -22,9 +23,9 @@ def split_paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs; hard-wrapped lines inside one are joined with a space."""
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
-        joined = " ".join(line.strip() for line in block.splitlines() if line.strip())
+        joined = " ".join(block.split())
         if joined:
-            paragraphs.append(re.sub(r"\s+", " ", joined))
+            paragraphs.append(joined)
     return paragraphs
 
 
@@ -54,17 +55,17 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def _is_boundary(text: str, dot_at: int, run: str, end: int) -> bool:
     """Whether the punctuation run ending at `end` closes a sentence."""
-    following = text[end:]
-    if not following:
-        return False  # the paragraph's end is handled by the caller
-    if not following[0].isspace():
-        return False  # "e.g.," "U.S.A." "3.2"
-    next_text = following.lstrip()
-    if not next_text:
+    size = len(text)
+    if end >= size or not text[end].isspace():
+        return False  # the paragraph's end (handled by the caller), or "e.g.," "U.S.A." "3.2"
+    following = end
+    while following < size and text[following].isspace():
+        following += 1
+    if following >= size:
         return False
-    first = next_text[0]
-    if first in _OPENERS and len(next_text) > 1:
-        first = next_text[1]
+    first = text[following]
+    if first in _OPENERS and following + 1 < size:
+        first = text[following + 1]
     if not (first.isupper() or first.isdigit()):
         return False  # "etc., but" or a quoted word followed by lower case
     dots = run.count(".")
@@ -77,6 +78,6 @@ def _is_boundary(text: str, dot_at: int, run: str, end: int) -> bool:
             return False
         if len(word) == 1 and word.isalpha() and text[dot_at - 1].isupper():
             return False  # an initial: "J. V. Stalin"
-        if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) and word not in _MAYBE_FINAL:
+        if _DOTTED_ABBREVIATION.fullmatch(word) and word not in _MAYBE_FINAL:
             return False  # "U.S" in "the U.S. Army"
     return True

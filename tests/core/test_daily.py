@@ -13,9 +13,7 @@ START = dt.date(2026, 1, 1)
 
 def test_same_day_always_gives_the_same_passage(library: Library) -> None:
     document = library.document()
-    assert (
-        passage_for(dt.date(2026, 11, 28), document).ref == passage_for(dt.date(2026, 11, 28), document).ref
-    )
+    assert passage_for(dt.date(2026, 11, 28), document).ref == passage_for(dt.date(2026, 11, 28), document).ref
 
 
 def test_every_passage_is_used_once_before_any_repeats(library: Library) -> None:

@@ -39,9 +39,7 @@ def test_reference_forms_parse(text: str, expected: Ref) -> None:
         ("3.1-4", "Stalin originated", "3"),
     ],
 )
-def test_references_select_the_right_sentences(
-    library: Library, ref: str, first_words: str, canonical: str
-) -> None:
+def test_references_select_the_right_sentences(library: Library, ref: str, first_words: str, canonical: str) -> None:
     passage = library.document().passage(ref)
     assert passage.text.startswith(first_words)
     assert passage.ref == canonical
