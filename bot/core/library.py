@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.core.corpus import Document, read_document, text_files
 from bot.core.errors import UserError
-from bot.core.search import Hit, SearchIndex
+from bot.core.search import Hit, SearchIndex, paused_gc
 
 
 def seeds_dir() -> Path:
@@ -50,7 +50,7 @@ class Library:
                 raise ValueError(f"texts folder not found: {folder}")
             paths.extend(text_files(folder))
         if cache_dir is None:
-            return cls(read_document(path) for path in paths)
+            return cls(_read_all(paths))
         from bot.core import index_cache  # only here: hashing and pickling cost start-up time otherwise
 
         key = index_cache.cache_key(paths)
@@ -58,7 +58,7 @@ class Library:
         if cached is not None:
             documents, index = cached
             return cls(documents, index=index)
-        library = cls(read_document(path) for path in paths)
+        library = cls(_read_all(paths))
         index_cache.write(Path(cache_dir), key, list(library.documents.values()), library._index)
         return library
 
@@ -92,3 +92,9 @@ class Library:
         """Ranked sentence hits across the library (or one document); empty for off-topic queries."""
         doc_id = self.document(document).id if document else None
         return self._index.search(query, limit=limit, offset=offset, document=doc_id, prefix=prefix)
+
+
+def _read_all(paths: list[Path]) -> list[Document]:
+    """Parse every text; a large library makes a million small objects, so the collector waits."""
+    with paused_gc():
+        return [read_document(path) for path in paths]
