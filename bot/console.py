@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
@@ -38,10 +40,12 @@ def render_plain(reply: Reply) -> str:
         for label, text, is_target in reply.sections:
             lines.append(f"{'▶ ' if is_target else ''}{label}  {text}")
             lines.append("")
-        lines.append(
-            f"[Previous / Next: /context {max(reply.paragraph - 1, 1)} · /context "
-            f"{min(reply.paragraph + 1, reply.paragraph_count)}]"
-        )
+        steps = []
+        if reply.paragraph > 1:
+            steps.append(f"Previous: /context {reply.paragraph - 1}")
+        if reply.paragraph < reply.paragraph_count:
+            steps.append(f"Next: /context {reply.paragraph + 1}")
+        lines.append(f"[{' · '.join(steps)}]" if steps else "")
         return "\n".join(lines)
     if reply.kind == "cite":
         return reply.text
@@ -83,7 +87,7 @@ def run_console(
             reply = answer(library, line, today=today(), rng=rng)
             command, offset = line, 0
         last_search = (command, offset + len(reply.hits)) if reply.kind == "search" and reply.has_more else None
-        print(render_plain(reply), file=out)
+        print(_fit(render_plain(reply), out), file=out)
         print(file=out)
     return 0
 
@@ -99,3 +103,11 @@ def _stdin_lines(interactive: bool) -> Iterable[str]:
         except (EOFError, KeyboardInterrupt):
             print()
             return
+
+
+def _fit(text: str, out: TextIO) -> str:
+    """Wrap long lines at word boundaries for a terminal; piped output stays as it is."""
+    if not out.isatty():
+        return text
+    width = min(shutil.get_terminal_size().columns, 110)
+    return "\n".join(textwrap.fill(line, width, subsequent_indent="  ") if line else line for line in text.split("\n"))
