@@ -95,9 +95,7 @@ def _optional(value: str | None) -> str | None:
     return value or None
 
 
-def load_settings(
-    environ: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
-) -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")) -> Settings:
     """Settings from `environ` (default: the process environment) over an optional `.env` file."""
     values: dict[str, str] = {}
     if env_file is not None and env_file.is_file():

@@ -6,10 +6,14 @@ import argparse
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from bot.config import ConfigError, Settings
 from bot.core.library import Library
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 log = logging.getLogger("speechbot")
 
@@ -39,9 +43,10 @@ def run(args: argparse.Namespace | None, settings: Settings, library: Library) -
     """Start every configured platform in one event loop, or the offline console when none is configured."""
     from bot.cli import NO_PLATFORM_HINT, _today
 
-    slack_http = bool(getattr(args, "slack_http", False)) or (
-        settings.slack_http_enabled and not settings.slack_socket_enabled
-    )
+    asked_for_http = bool(getattr(args, "slack_http", False))
+    if asked_for_http and not settings.slack_http_enabled:
+        raise ConfigError("--slack-http needs SLACK_SIGNING_SECRET; copy it from Basic Information > App Credentials.")
+    slack_http = asked_for_http or (settings.slack_http_enabled and not settings.slack_socket_enabled)
     if not (settings.discord_enabled or settings.slack_socket_enabled or (slack_http and settings.slack_http_enabled)):
         if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:
             raise ConfigError(
@@ -80,11 +85,26 @@ def _with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
 
 async def _serve(settings: Settings, library: Library, *, slack_http: bool) -> None:
     """All configured platforms and the daily-post scheduler side by side, sharing one database."""
-    from bot.daily_service import DailyService
-    from bot.scheduler import Deliverer, Scheduler, discord_shard_filter
     from bot.store import open_store
 
-    store = open_store(settings.database_url, settings.data_dir)
+    try:
+        store = open_store(settings.database_url, settings.data_dir)
+    except ConfigError:
+        raise
+    except Exception as error:  # an unreachable server or an unwritable folder; the URL may hold a password
+        raise ConfigError(
+            f"Could not open the database ({type(error).__name__}); check DATABASE_URL or SPEECHBOT_DATA_DIR."
+        ) from None
+    try:
+        await _serve_with(store, settings, library, slack_http=slack_http)
+    finally:
+        store.close()
+
+
+async def _serve_with(store: Store, settings: Settings, library: Library, *, slack_http: bool) -> None:
+    from bot.daily_service import DailyService
+    from bot.scheduler import Deliverer, Scheduler, discord_shard_filter
+
     deliverers: dict[str, Deliverer] = {}
     if settings.discord_enabled:
         from bot.discord.daily import DiscordDeliverer
@@ -101,24 +121,44 @@ async def _serve(settings: Settings, library: Library, *, slack_http: bool) -> N
     )
     scheduler = Scheduler(store, library, deliverers, shard_filter=shard_filter)
     daily = DailyService(store, library, scheduler)
-    tasks = [scheduler.run()]
+    jobs: list[Coroutine[Any, Any, None]] = [scheduler.run()]
     if settings.discord_enabled:
         from bot.discord import run_discord
 
-        tasks.append(run_discord(library, settings=settings, daily=daily))
+        jobs.append(run_discord(library, settings=settings, daily=daily))
     if use_slack_http:
         from bot.slack import run_slack_http
 
-        tasks.append(run_slack_http(library, settings=settings, daily=daily))
+        jobs.append(run_slack_http(library, settings=settings, daily=daily))
     elif settings.slack_socket_enabled:
         from bot.slack import run_slack_socket
 
-        tasks.append(run_slack_socket(library, settings=settings, daily=daily))
+        jobs.append(run_slack_socket(library, settings=settings, daily=daily))
+    if "slack" not in deliverers and settings.slack_bot_token:
+        # Otherwise the channels set up on Slack would go quiet without a word.
+        log.warning("Slack is not started: SLACK_BOT_TOKEN needs SLACK_APP_TOKEN or SLACK_SIGNING_SECRET as well")
     log.info("speechbot started: %s", ", ".join(sorted(deliverers)))
+    await _until_first_ends(jobs)
+
+
+async def _until_first_ends(jobs: list[Coroutine[Any, Any, None]]) -> None:
+    """Run the jobs side by side; when one fails or stops, stop the others before the store is closed.
+
+    A failed start (a rejected token) is re-raised as it is, so the CLI prints its one line; the other jobs
+    are cancelled and awaited, so nothing keeps posting or answering with half the bot gone.
+    """
+    tasks = [asyncio.create_task(job) for job in jobs]
     try:
-        await asyncio.gather(*tasks)
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        store.close()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            raise error
+    log.warning("a platform connection ended; stopping speechbot")
 
 
 def _discord_task(args: argparse.Namespace, settings: Settings) -> int:

@@ -25,6 +25,8 @@ log = logging.getLogger("speechbot.scheduler")
 P = ParamSpec("P")
 T = TypeVar("T")
 
+NOT_READY_WAIT = 2.0  # seconds between looks at a platform that is still connecting
+
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 ShardFilter = Callable[[Subscription], bool]
@@ -69,6 +71,11 @@ class Deliverer(Protocol):
     async def find_existing(self, subscription: Subscription, idempotency_key: str) -> str | None:
         """The id of a message we already posted with this key (looked up before a re-send), else None."""
         ...
+
+
+def is_ready(deliverer: Deliverer) -> bool:
+    """Whether the platform can take posts yet; a deliverer may say `ready = False` while its bot logs in."""
+    return bool(getattr(deliverer, "ready", True))
 
 
 def utc_now() -> datetime:
@@ -163,7 +170,10 @@ class Scheduler:
     async def _wait_seconds(self) -> float:
         wait = self.max_wait
         with contextlib.suppress(Exception):
-            for platform in self.deliverers:
+            for platform, deliverer in self.deliverers.items():
+                if not is_ready(deliverer):
+                    wait = min(wait, NOT_READY_WAIT)  # look again soon: the bot is about to connect
+                    continue
                 due = await self._db(self.store.next_due_at, platform=platform)
                 if due is not None:
                     wait = min(wait, (due - self.clock()).total_seconds())
@@ -173,7 +183,10 @@ class Scheduler:
         """Deliver everything due at the clock's current time."""
         now = self.clock()
         report = TickReport()
-        for platform in self.deliverers:
+        for platform, deliverer in self.deliverers.items():
+            if not is_ready(deliverer):
+                # Not logged in yet (start-up): leave its posts due rather than fail them into a retry.
+                continue
             after: tuple[datetime, int] | None = None
             while True:
                 batch = await self._db(

@@ -6,6 +6,7 @@ Nothing here reads the clock or touches a database: `now` is always an argument.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Literal
@@ -164,8 +165,15 @@ _TIME_12 = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>[ap])\.?
 _TIME_COMPACT = re.compile(r"^(?P<h>\d{2})(?P<m>\d{2})$")
 
 
+def _visible(text: str) -> str:
+    """Text without invisible characters: control characters become spaces; zero-width and direction marks
+    (pasted along with a time or zone, or typed to scramble an echo) are dropped."""
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in text if unicodedata.category(c) != "Cf")
+
+
 def parse_local_time(text: str) -> time:
     """Turn what a person types ("08:30", "8:30am", "8 am", "20h15") into a wall-clock time."""
+    text = _visible(text)
     cleaned = " ".join(text.strip().lower().split())
     hour: int | None = None
     minute = 0
@@ -272,7 +280,7 @@ def _normalise(text: str) -> str:
 
 def match_timezone(text: str) -> str:
     """Turn a typed zone ("berlin", "new york", "Europe/Berlin") into an IANA name or explain why not."""
-    raw = text.strip()
+    raw = " ".join(_visible(text).split())
     if not raw:
         raise UserError("Give a time zone such as `Europe/Berlin` or a city such as `berlin`.")
     if raw.upper() in _ABBREVIATIONS:
@@ -312,7 +320,7 @@ def match_timezone(text: str) -> str:
 
 def timezone_suggestions(prefix: str, limit: int = 25) -> list[str]:
     """Zone names for an autocomplete box: prefix matches first, then close spellings."""
-    wanted = _normalise(prefix)
+    wanted = _normalise(_visible(prefix))
     if not wanted:
         return list(_POPULAR[:limit])
     found: list[str] = []

@@ -295,6 +295,24 @@ async def run_discord(
             await bot.connect(reconnect=True)
         except discord.PrivilegedIntentsRequired:
             raise DiscordStartError("Discord refused an intent this bot asked for.") from None
+        except discord.ConnectionClosed as closed:  # discord.py gives up on these close codes
+            raise DiscordStartError(_closed_reason(closed.code)) from None
+
+
+# Gateway close codes after which discord.py stops reconnecting (Discord's opcodes-and-status-codes page).
+_CLOSE_REASONS = {
+    4004: "Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal.",
+    4010: "Discord refused the shard settings; check --shard-ids and --shard-count.",
+    4011: "Discord now requires this bot to be sharded; set DISCORD_SHARD_COUNT or --shard-count.",
+    4012: "Discord refused the gateway version; update discord.py.",
+    4013: "Discord refused the intents this bot asked for.",
+    4014: "Discord refused an intent this bot asked for.",
+}
+
+
+def _closed_reason(code: int) -> str:
+    """One line for a gateway connection Discord closed for good."""
+    return _CLOSE_REASONS.get(code, f"Discord closed the gateway connection (code {code}).")
 
 
 async def sync_commands(

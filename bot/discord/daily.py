@@ -53,6 +53,11 @@ class DiscordDeliverer:
         self.client = client
         self.history_limit = history_limit
 
+    @property
+    def ready(self) -> bool:
+        """The scheduler holds posts until the bot has logged in (it attaches itself in setup_hook)."""
+        return self.client is not None and not self.client.is_closed()
+
     def attach(self, client: discord.Client) -> None:
         """Use this bot from now on (the scheduler may be built before the bot is)."""
         self.client = client
@@ -71,7 +76,8 @@ class DiscordDeliverer:
         found[0].set_author(name=HEADING)
         view = discord.ui.View(timeout=None)
         view.add_item(DailyContext(passage.document.id, passage.first_paragraph, idempotency_key))
-        role = subscription.role_id
+        # The @everyone role shares the server's id; a daily post must never ping the whole server.
+        role = subscription.role_id if subscription.role_id != subscription.workspace_id else None
         mentions = (
             discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(int(role))])
             if role
@@ -228,6 +234,8 @@ class DailyCommands(commands.Cog):
         document: str | None = None,
     ) -> None:
         """Post one passage a day in a channel at a local time."""
+        if role is not None and role.is_default():
+            raise UserError("The daily post cannot mention @everyone; pick a role such as your class, or leave it out.")
         result = await self.service.setup(
             **_where(interaction, channel),
             time_text=time,

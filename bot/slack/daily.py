@@ -220,7 +220,12 @@ class SlackDailyCommands:
         current = await self.service.subscription(PLATFORM, team, channel)
         if current is None or not current.active or current.set_up_by == user:
             return True
-        info = await client.users_info(user=user)
+        try:
+            info = await client.users_info(user=user)
+        except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise UserError(
+                "I could not check whether you are a workspace admin just now; please try again in a moment."
+            ) from error
         person = info.get("user") or {}
         return bool(person.get("is_admin") or person.get("is_owner"))
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import random
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 DAILY_SUBCOMMANDS = ("setup", "stop", "status", "preview", "now")
 NO_DAILY_POSTS = "Scheduled daily posts are not switched on for this bot; `daily` alone shows today's passage."
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+SOMETHING_WRONG = "Something went wrong on our side; please try again in a moment."
+
+log = logging.getLogger("speechbot.slack")
 
 
 @dataclass
@@ -42,6 +47,10 @@ class SpeechListeners:
     ) -> None:
         """The slash command: ack at once (Slack waits 3 s at most), then answer through response_url."""
         await ack()
+        async with _always_answered(respond, "command"):
+            await self._command(command, respond, client)
+
+    async def _command(self, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
         text = command.get("text") or ""
         words = text.split()
         if len(words) > 1 and words[0].lower() == "daily" and words[1].lower() in DAILY_SUBCOMMANDS:
@@ -57,6 +66,10 @@ class SpeechListeners:
     async def on_post(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         """The "Post to channel" button: share the chosen passage publicly, then remove the private result list."""
         await ack()
+        async with _always_answered(respond, "post button"):
+            await self._post(body, respond)
+
+    async def _post(self, body: dict[str, Any], respond: AsyncRespond) -> None:
         value = blocks.button_value(_action_value(body))
         ref, document = value.get("r"), value.get("d")
         if not isinstance(ref, str) or not ref or not isinstance(document, str):
@@ -71,6 +84,10 @@ class SpeechListeners:
     async def on_more(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         """The "More results" button: replace the private result list with the next page."""
         await ack()
+        async with _always_answered(respond, "more button"):
+            await self._more(body, respond)
+
+    async def _more(self, body: dict[str, Any], respond: AsyncRespond) -> None:
         value = blocks.button_value(_action_value(body))
         query, offset, document = value.get("q"), value.get("o"), value.get("d")
         if not isinstance(query, str) or not isinstance(offset, int) or offset < 0:
@@ -95,6 +112,17 @@ def register(
     app.action(blocks.POST_ACTION)(listeners.on_post)
     app.action(blocks.MORE_ACTION)(listeners.on_more)
     return listeners
+
+
+@contextlib.asynccontextmanager
+async def _always_answered(respond: AsyncRespond, what: str) -> AsyncIterator[None]:
+    """After the ack nobody else answers: turn a failure into a private apology instead of silence."""
+    try:
+        yield
+    except Exception:
+        log.exception("Slack %s failed", what)  # the traceback, not the user's text
+        with contextlib.suppress(Exception):
+            await respond(**blocks.error_message(SOMETHING_WRONG).as_kwargs())
 
 
 def _guarded(make: Callable[[], commands.Reply]) -> commands.Reply:

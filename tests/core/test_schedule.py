@@ -250,3 +250,26 @@ def test_every_suggestion_is_accepted_by_match_timezone() -> None:
     for prefix in ["a", "eu", "america/n", "syd", "kol"]:
         for name in timezone_suggestions(prefix):
             assert match_timezone(name) == name
+
+
+@pytest.mark.parametrize(
+    ("time_text", "zone_text"),
+    [
+        ("\u200b08:30", "Europe/Berlin\u200b"),  # zero-width spaces pasted with the text
+        ("08:30\u200e", "\u2066berlin\u2069"),  # direction marks and isolates from a right-to-left chat
+        ("\ufeff08:30", "Europe/\u200dBerlin"),  # a byte-order mark, a zero-width joiner
+    ],
+)
+def test_invisible_characters_do_not_spoil_a_time_or_a_zone(time_text: str, zone_text: str) -> None:
+    assert parse_local_time(time_text) == time(8, 30)
+    assert match_timezone(zone_text) == "Europe/Berlin"
+
+
+def test_echoed_input_cannot_flip_or_hide_the_rest_of_the_message() -> None:
+    for bad in ("\u202enoon", "no\x00on\u2067"):
+        with pytest.raises(UserError) as caught:
+            parse_local_time(bad)
+        assert not any(c in caught.value.message for c in "\u202e\u2067\x00")
+    with pytest.raises(UserError) as zone:
+        match_timezone("\u202eMars/Olympus\x07")
+    assert "`Mars/Olympus`" in zone.value.message

@@ -183,3 +183,22 @@ def test_invite_url_from_settings_reads_the_id_in_the_token() -> None:
     with pytest.raises(DiscordStartError, match="does not look like a bot token"):
         invite_url(Settings(discord_token="test-token"))
     assert isinstance(DiscordStartError("x"), ConfigError)  # the CLI prints ConfigErrors as one line
+
+
+@pytest.mark.parametrize(
+    ("code", "line"),
+    [
+        (4004, "Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal."),
+        (4011, "Discord now requires this bot to be sharded; set DISCORD_SHARD_COUNT or --shard-count."),
+        (4010, "Discord refused the shard settings; check --shard-ids and --shard-count."),
+    ],
+)
+async def test_gateway_closing_for_good_is_one_clear_line(
+    fake: FakeDiscord, library: Library, tmp_path: Path, code: int, line: str
+) -> None:
+    fake.close_on_identify = code
+    settings = Settings(discord_token=TOKEN, data_dir=tmp_path)
+    with pytest.raises(DiscordStartError) as caught:
+        await asyncio.wait_for(run_discord(library, settings=settings, guild_ready_timeout=0.01), 10)
+    assert str(caught.value) == line
+    assert caught.value.__suppress_context__

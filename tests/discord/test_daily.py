@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from bot.daily_service import DailyService
 from bot.discord.client import AnyBot
 from bot.discord.daily import DiscordDeliverer
 from bot.scheduler import PermanentDeliveryError, Scheduler
-from bot.store import Store, idempotency_key, open_store
+from bot.store import Store, SubscriptionSpec, idempotency_key, open_store
 from tests.discord.conftest import Starter
 from tests.fakes.discord_api import (
     APP_ID,
@@ -217,3 +218,51 @@ async def test_deleted_channel_pauses_with_a_reason(
     assert (await scheduler.tick())["paused"] == 1
     status = text(await fake.interact(fake.command("daily-status")))
     assert "Paused: the channel was deleted." in status
+
+
+def everyone_role_setup(fake: FakeDiscord) -> dict[str, Any]:
+    """/daily-setup with the server's @everyone role (its id is the server's id) as the role to mention."""
+    types, resolved = channel_option()
+    types["role"] = 8
+    resolved["roles"] = {str(GUILD_ID): role_object(GUILD_ID, "@everyone")}
+    options = {"channel": str(CHANNEL_ID), "time": "08:30", "timezone": "berlin", "role": str(GUILD_ID)}
+    return fake.command("daily-setup", options, types=types, resolved=resolved)
+
+
+async def test_everyone_role_is_refused_as_the_daily_mention(
+    daily_bot: AnyBot, fake: FakeDiscord, store: Store
+) -> None:
+    answer = text(await fake.interact(everyone_role_setup(fake)))
+    assert "cannot mention @everyone" in answer
+    assert store.subscription("discord", str(GUILD_ID), str(CHANNEL_ID)) is None
+
+
+async def test_a_stored_everyone_role_is_never_pinged(
+    daily_bot: AnyBot, fake: FakeDiscord, store: Store, scheduler: Scheduler, library: Library
+) -> None:
+    await fake.interact(setup_command(fake))
+    sub = store.subscription("discord", str(GUILD_ID), str(CHANNEL_ID))
+    assert sub is not None
+    older = replace(sub, role_id=str(GUILD_ID))  # saved before setup refused it
+    await scheduler.deliverers["discord"].post(older, library.default.passage("3.1"), "sb1-20260225")
+    [post] = fake.channel_posts()
+    assert post["content"] is None
+    assert post["allowed_mentions"] == {"parse": []}
+
+
+async def test_posts_due_at_start_up_wait_for_the_login_instead_of_failing(
+    start_bot: Starter, fake: FakeDiscord, library: Library, store: Store, scheduler: Scheduler, clock: Clock
+) -> None:
+    spec = SubscriptionSpec("discord", str(GUILD_ID), str(CHANNEL_ID), library.default.id, "08:30", "Europe/Berlin")
+    overdue = clock.now - timedelta(minutes=1)
+    sub = store.save_subscription(
+        spec, now=overdue, next_run_at=overdue, next_local_date=overdue.astimezone(ZoneInfo("Europe/Berlin")).date()
+    )
+    assert (await scheduler.tick()).outcomes == {}  # the bot has not logged in yet
+    waiting = store.subscription_by_id(sub.id)
+    assert waiting is not None and waiting.last_error is None and waiting.next_run_at == sub.next_run_at
+    await start_bot(library, daily=DailyService(store, library, scheduler))
+    assert (await scheduler.tick())["sent"] == 1
+    [delivery] = store.deliveries(sub.id)
+    assert delivery.attempts == 1  # sent at the first try, no history look-up for a retry
+    assert len(fake.channel_posts()) == 1

@@ -121,6 +121,7 @@ class FakeDiscord:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     deleted_channels: set[int] = field(default_factory=set)
     reject_sync: bool = False
+    close_on_identify: int | None = None  # a gateway close code (4004 bad token, 4011 sharding required)
     forbidden_channels: set[int] = field(default_factory=set)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _pressed_on: dict[str, str] = field(default_factory=dict)  # interaction id -> message id
@@ -337,6 +338,9 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
             elif op == 2:
                 self.identifies.append(frame["d"])
+                if self.close_on_identify is not None:
+                    await ws.close(code=self.close_on_identify, message=b"closed by the fake")
+                    break
                 shard = (frame["d"].get("shard") or [0, 1])[0]
                 self._sockets[shard] = ws
                 await self._send(ws, "READY", self._ready(frame["d"]))

@@ -18,6 +18,7 @@ INSTALLED_TEAM_ID = "T0INSTALLED"
 GONE_CHANNEL = "C0GONE"  # deleted: posting and reading history fail with channel_not_found
 BUSY_CHANNEL = "C0BUSY"  # posting is rate limited (429, Retry-After: 7)
 OUTSIDER_CHANNEL = "C0OUTSIDER"  # the bot is not a member
+VANISHED_USER = "U0VANISHED"  # users.info fails with user_not_found (a deactivated or foreign user)
 INSTALLED_BOT_TOKEN = "xoxb-fake-installed-token-not-real"
 
 
@@ -139,6 +140,8 @@ class FakeSlack:
         if not token or not token.startswith(expected) or "revoked" in token:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         channel = str(args.get("channel", ""))
+        if method == "users.info" and args.get("user") == VANISHED_USER:
+            return web.json_response({"ok": False, "error": "user_not_found"})
         if channel == GONE_CHANNEL and method in ("chat.postMessage", "conversations.history"):
             return web.json_response({"ok": False, "error": "channel_not_found"})
         if channel == BUSY_CHANNEL and method == "chat.postMessage":

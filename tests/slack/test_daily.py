@@ -17,7 +17,7 @@ from bot.scheduler import PermanentDeliveryError, Scheduler, TransientDeliveryEr
 from bot.slack.daily import METADATA_EVENT, SlackDeliverer, parse_setup, slack_deliverer
 from bot.slack.runner import SlackHttpServer, start_slack_http
 from bot.store import Store, SubscriptionSpec, open_store
-from tests.fakes.slack_api import BUSY_CHANNEL, GONE_CHANNEL, OUTSIDER_CHANNEL, FakeSlack
+from tests.fakes.slack_api import BUSY_CHANNEL, GONE_CHANNEL, OUTSIDER_CHANNEL, VANISHED_USER, FakeSlack
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackClient, all_text
 
 MONDAY_0700_UTC = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
@@ -250,3 +250,22 @@ async def test_oauth_deliverer_pauses_a_workspace_that_uninstalled(
     with pytest.raises(PermanentDeliveryError, match="no longer installed"):
         await deliverer.post(subscription, library.default.passage("3.1"), "fake-key")
     assert fake_slack.calls_to("chat.postMessage") == []
+
+
+async def test_failed_admin_lookup_gets_a_private_answer_not_silence(daily_slack: SlackClient, store: Store) -> None:
+    await daily_slack.command("daily setup 08:30 Europe/Berlin", key="setup")
+    reply = await daily_slack.command("daily stop", key="stop", user=VANISHED_USER)
+    assert reply["response_type"] == "ephemeral"
+    assert "could not check whether you are a workspace admin" in all_text(reply)
+    assert store.subscription("slack", "T0FAKETEAM", "C0FAKECHAN").active  # type: ignore[union-attr]
+
+
+async def test_database_failure_gets_a_private_apology_and_a_log_line(
+    daily_slack: SlackClient, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.close()  # the database went away under the running bot
+    reply = await daily_slack.command("daily status <!channel> secret-word", key="status")
+    assert reply["response_type"] == "ephemeral"
+    assert "Something went wrong on our side" in all_text(reply)
+    assert "Slack command failed" in caplog.text
+    assert "secret-word" not in caplog.text
