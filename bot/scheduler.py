@@ -26,6 +26,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 NOT_READY_WAIT = 2.0  # seconds between looks at a platform that is still connecting
+UNEXPECTED_ERROR_BACKOFF = timedelta(minutes=5)  # a subscription that broke unexpectedly is looked at again then
 
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
@@ -207,9 +208,25 @@ class Scheduler:
         async with self._limit:
             try:
                 return await self.process_due(subscription, now)
-            except Exception:  # one broken subscription must never stop the others
-                log.exception("daily post failed for subscription %s", subscription.id)
+            except Exception as error:  # one broken subscription must never stop the others
+                # The type only: a message could carry a token or a user's text.
+                log.error("daily post failed for subscription %s: %s", subscription.id, type(error).__name__)
+                await self._back_off(subscription, now)
                 return "failed"
+
+    async def _back_off(self, subscription: Subscription, now: datetime) -> None:
+        """Look at a subscription that failed unexpectedly again later, not on every tick of the loop."""
+        if subscription.next_local_date is None:
+            return
+        try:
+            await self._db(
+                self.store.reschedule,
+                subscription,
+                next_run_at=now + UNEXPECTED_ERROR_BACKOFF,
+                next_local_date=subscription.next_local_date,
+            )
+        except Exception as error:
+            log.error("could not postpone subscription %s: %s", subscription.id, type(error).__name__)
 
     async def process_due(self, subscription: Subscription, now: datetime) -> Outcome:
         """Handle one due subscription: catch up today's post if it was missed, never back-fill old days."""

@@ -16,12 +16,13 @@ import pytest
 from bot.core import Library, Passage
 from bot.daily_service import DailyService
 from bot.scheduler import (
+    UNEXPECTED_ERROR_BACKOFF,
     PermanentDeliveryError,
     Scheduler,
     TransientDeliveryError,
     discord_shard_filter,
 )
-from bot.store import Store, Subscription, open_store
+from bot.store import Store, Subscription, SubscriptionSpec, open_store
 from tests.store.backends import BACKENDS, database_url
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -333,6 +334,22 @@ async def test_unexpected_errors_keep_the_loop_alive_and_stay_out_of_the_logs(
     assert report["retry"] == 1
     assert "abc.def.ghi" not in caplog.text
     assert "user text" not in caplog.text
+
+
+async def test_a_subscription_that_breaks_unexpectedly_is_retried_later_not_on_every_tick(
+    store: Store, library: Library, clock: Clock, platform: FakePlatform, caplog: pytest.LogCaptureFixture
+) -> None:
+    spec = SubscriptionSpec("discord", "900", "100", "secret-speech", "08:30", "Nowhere/Gone-From-Tzdata")
+    broken = store.save_subscription(spec, now=clock(), next_run_at=clock.now, next_local_date=date(2026, 3, 9))
+    scheduler = make_scheduler(store, library, platform, clock)
+    with caplog.at_level(logging.DEBUG, logger="speechbot"):
+        first = await scheduler.tick()
+        second = await scheduler.tick()
+    assert first["failed"] == 1
+    assert second["failed"] == 0  # postponed, so the log is not flooded every second
+    after = store.subscription_by_id(broken.id)
+    assert after is not None and after.next_run_at == clock.now + UNEXPECTED_ERROR_BACKOFF
+    assert "Nowhere" not in caplog.text
 
 
 async def test_shuffle_plan_uses_every_passage_once_per_cycle_in_an_order_per_channel(
