@@ -45,23 +45,29 @@ class SpeechListeners:
     async def on_command(
         self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
-        """The slash command: ack at once (Slack waits 3 s at most), then answer through response_url."""
-        await ack()
-        async with _always_answered(respond, "command"):
-            await self._command(command, respond, client)
+        """The slash command: the core answers in well under a millisecond, so the answer rides on the ack.
 
-    async def _command(self, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
+        Daily-post subcommands talk to the database and Slack's API, so they ack at once (Slack waits 3 s
+        at most) and answer through response_url afterwards.
+        """
         text = command.get("text") or ""
         words = text.split()
         if len(words) > 1 and words[0].lower() == "daily" and words[1].lower() in DAILY_SUBCOMMANDS:
-            if self.daily is None:
-                await respond(**blocks.error_message(NO_DAILY_POSTS).as_kwargs())
-            else:
-                await respond(**(await self.daily.run(words[1:], command, client)).as_kwargs())
+            await ack()
+            async with _always_answered(respond, "daily command"):
+                if self.daily is None:
+                    await respond(**blocks.error_message(NO_DAILY_POSTS).as_kwargs())
+                else:
+                    await respond(**(await self.daily.run(words[1:], command, client)).as_kwargs())
             return
-        prefix = f"{self.command_name} "
-        reply = commands.answer(self.library, text, today=self.today(), rng=self.rng, prefix=prefix)
-        await respond(**blocks.render(reply).as_kwargs())
+        try:
+            prefix = f"{self.command_name} "
+            reply = commands.answer(self.library, text, today=self.today(), rng=self.rng, prefix=prefix)
+            message = blocks.render(reply)
+        except Exception:
+            log.exception("Slack command failed")  # the traceback, not the user's text
+            message = blocks.error_message(SOMETHING_WRONG)
+        await ack(**message.as_kwargs())
 
     async def on_post(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         """The "Post to channel" button: share the chosen passage publicly, then remove the private result list."""

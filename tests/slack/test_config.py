@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -79,10 +80,8 @@ async def test_custom_command_name_is_the_one_answered(library: Library, fake_sl
     try:
         async with aiohttp.ClientSession() as session:
             slack = SlackClient(session, server, fake_slack)
-            status, _ = await slack.post(slack.slash_body("help", command="/khrushchev"))
-            assert status == 200
-            (call,) = await fake_slack.wait_for("response_url")
-            assert "/khrushchev search" in all_text(call.args)
+            answer = await slack.command("help", command="/khrushchev")
+            assert "/khrushchev search" in all_text(answer)
     finally:
         await server.close()
 
@@ -138,10 +137,9 @@ async def test_oauth_install_then_slash_command_from_the_new_workspace(
 
         slack = SlackClient(session, oauth_server, fake_slack)
         body = slack.slash_body("quote 3.2").replace("T0FAKETEAM", INSTALLED_TEAM_ID)
-        status, _ = await slack.post(body)
+        status, ack = await slack.post(body)
         assert status == 200
-        (answer,) = await fake_slack.wait_for("response_url")
-        assert answer.args["response_type"] == "in_channel"
+        assert json.loads(ack)["response_type"] == "in_channel"
     assert any(call.token == INSTALLED_BOT_TOKEN for call in fake_slack.calls)
 
 
@@ -176,7 +174,9 @@ async def test_run_slack_socket_takes_its_tokens_from_settings(library: Library,
             "slash_commands",
             {"command": "/speech", "text": "help", "response_url": fake_slack.response_url(), "team_id": "T0FAKETEAM"},
         )
-        assert await fake_slack.wait_for_ack(envelope_id) == {"envelope_id": envelope_id}
+        ack = await fake_slack.wait_for_ack(envelope_id)
+        assert ack["envelope_id"] == envelope_id
+        assert "/speech search" in all_text(ack["payload"])
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):

@@ -267,5 +267,5 @@ async def test_database_failure_gets_a_private_apology_and_a_log_line(
     reply = await daily_slack.command("daily status <!channel> secret-word", key="status")
     assert reply["response_type"] == "ephemeral"
     assert "Something went wrong on our side" in all_text(reply)
-    assert "Slack command failed" in caplog.text
+    assert "Slack daily command failed" in caplog.text
     assert "secret-word" not in caplog.text
