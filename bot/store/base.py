@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -207,7 +208,7 @@ def split_statements(script: str) -> list[str]:
     return [part.strip() for part in "\n".join(lines).split(";\n") if part.strip().rstrip(";").strip()]
 
 
-class SqlStore:
+class SqlStore(ABC):
     """The Store implementation both backends share; SQL uses `?` placeholders and never user text."""
 
     dialect = "sql"
@@ -217,20 +218,21 @@ class SqlStore:
 
     # --- backend hooks -------------------------------------------------------------------------------
 
+    @abstractmethod
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[Row], int]:
         """Run one statement on this thread's session; return its rows and the affected row count."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _session(self, *, transaction: bool) -> AbstractContextManager[None]:
         """Bind a connection to this thread, inside a write transaction when asked."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _migration_lock(self) -> None:
         """Inside a transaction: keep two processes from migrating at once."""
 
+    @abstractmethod
     def close(self) -> None:
         """Release the connection."""
-        raise NotImplementedError
 
     @contextmanager
     def _tx(self) -> Iterator[None]:

@@ -28,6 +28,9 @@ class SqliteStore(SqlStore):
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute("PRAGMA busy_timeout = 30000")
 
+    def _migration_lock(self) -> None:
+        """Nothing to add: SQLite's write transaction already keeps a second migrating process out."""
+
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[Row], int]:
         cursor = self._conn.execute(sql, tuple(params))
         rows = cursor.fetchall()
