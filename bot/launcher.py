@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import random
+import signal
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -138,7 +139,22 @@ async def _serve_with(store: Store, settings: Settings, library: Library, *, sla
         # Otherwise the channels set up on Slack would go quiet without a word.
         log.warning("Slack is not started: SLACK_BOT_TOKEN needs SLACK_APP_TOKEN or SLACK_SIGNING_SECRET as well")
     log.info("speechbot started: %s", ", ".join(sorted(deliverers)))
-    await _until_first_ends(jobs)
+    await _until_first_ends([*jobs, _until_terminated()])
+
+
+async def _until_terminated() -> None:
+    """Return when the host asks the process to stop (SIGTERM on a deploy), so every job closes cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+    except (NotImplementedError, RuntimeError, ValueError):  # no signals here (another thread, Windows)
+        await asyncio.Future()  # wait for the other jobs forever
+    try:
+        await stop.wait()
+        log.info("SIGTERM received; closing the connections")
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
 
 
 async def _until_first_ends(jobs: list[Coroutine[Any, Any, None]]) -> None:
@@ -158,7 +174,8 @@ async def _until_first_ends(jobs: list[Coroutine[Any, Any, None]]) -> None:
         error = None if task.cancelled() else task.exception()
         if error is not None:
             raise error
-    log.warning("a platform connection ended; stopping speechbot")
+    if all(task.get_coro().__name__ != _until_terminated.__name__ for task in done):  # type: ignore[union-attr]
+        log.warning("a platform connection ended; stopping speechbot")
 
 
 def _discord_task(args: argparse.Namespace, settings: Settings) -> int:

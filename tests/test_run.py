@@ -90,3 +90,7 @@ async def test_run_answers_discord_and_slack_from_one_process(
 
         assert (tmp_path / "data" / "speechbot.sqlite3").is_file()  # the scheduler's database was created
         assert process.returncode is None
+
+        process.send_signal(signal.SIGTERM)  # what a host sends on a deploy: close cleanly, exit 0
+        assert await asyncio.wait_for(process.wait(), 15) == 0
+    assert "SIGTERM received; closing the connections" in (tmp_path / "run.log").read_text()
