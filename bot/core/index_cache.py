@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.corpus import Document, Paragraph, Passage, Sentence
-from bot.core.search import SearchIndex
+from bot.core.search import SearchIndex, paused_gc
 
 CACHE_FORMAT = 1
 _CODE = ("corpus.py", "segment.py", "refs.py", "normalize.py", "search.py", "index_cache.py")
@@ -57,7 +57,7 @@ def read(cache_dir: Path, key: str) -> tuple[list[Document], SearchIndex] | None
     """The cached documents and index for `key`, or None when there is no usable cache file."""
     path = cache_dir / f"{_PREFIX}{key}.pickle"
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, paused_gc():  # a million objects, none of them garbage
             documents, index = pickle.load(handle)  # noqa: S301 - our own file, named by the content hash
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
         return None

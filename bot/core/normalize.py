@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_PLAIN_WORD = re.compile(r"\w+")
 _ROMAN = re.compile(r"^m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ORDINAL_SUFFIX = re.compile(r"^(?P<number>[a-z]+?|\d+)(?P<suffix>st|nd|rd|th)$")
+_ORDINAL_ENDINGS = ("st", "nd", "rd", "th")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 
@@ -99,6 +102,10 @@ def _fold(word: str) -> str:
 
 def normalize_word(raw: str) -> str:
     """One word in comparable form: `Stalin's` -> `stalin`; `XVIIth`, `17th`, `seventeenth` -> `17`."""
+    if raw.isascii() and raw.isalpha() and not raw.isupper() and not raw.endswith(_ORDINAL_ENDINGS):
+        word = raw.lower()  # most words: no apostrophe, number or roman numeral to look at
+        word = _SHORTHAND.get(word, word)
+        return _ORDINAL_WORDS.get(word, word)
     word = _fold(raw).replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
@@ -170,6 +177,41 @@ def words_with_spans(text: str) -> Iterator[tuple[str, int, int]]:
 def normal_words(text: str) -> list[str]:
     """The text's words in normal form, in order (the fast path used for indexing and queries)."""
     return list(filter(None, map(_normal_forms.__getitem__, _WORD.findall(text))))
+
+
+class _RawIds(dict[str, int]):
+    """Word ids by the raw word, for tokenising many texts: -1 for a raw word without a normal form."""
+
+    def __init__(self, vocabulary: defaultdict[str, int]) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
+        self.blank = False  # whether some raw word had no normal form
+
+    def __missing__(self, raw: str) -> int:
+        word = _normal_forms[raw]
+        if not word:
+            self.blank = True
+            self[raw] = -1
+            return -1
+        word_id = self[raw] = self.vocabulary[word]
+        return word_id
+
+
+def word_ids(texts: Iterable[str], vocabulary: defaultdict[str, int]) -> Iterator[list[int]]:
+    """Each text's normal words (as normal_words gives them) as ids, a new word getting the next id.
+
+    The same as mapping normal_words over the texts, for less: each distinct raw word is normalised and
+    given its id once, not once per occurrence.
+    """
+    raw_ids = _RawIds(vocabulary)
+    lookup = raw_ids.__getitem__
+    for text in texts:
+        # Without an apostrophe a word is a plain run of word characters, which a simpler pattern finds faster.
+        words = _WORD.findall(text) if "'" in text or "’" in text else _PLAIN_WORD.findall(text)
+        ids = list(map(lookup, words))
+        if raw_ids.blank and -1 in ids:
+            ids = [word_id for word_id in ids if word_id >= 0]
+        yield ids
 
 
 def normalize_text(text: str) -> str:

@@ -9,8 +9,11 @@ One search path serves every library size. What keeps it fast on large libraries
 - typo candidates come from a character-bigram count filter over the vocabulary (bitsets held as Python
   ints, one per bigram), so only words that can be within the allowed edit distance are compared, and
   a word the texts contain is not looked up as a typo at all;
-- the rarest query words decide which sentences are candidates (a sentence without any of them cannot
-  reach the coverage threshold); per-sentence sums run in C (dict.fromkeys, set union, map);
+- sets of sentences are bitsets (Python ints): the sentences that reach the coverage threshold are found
+  by splitting the whole library into groups of equal coverage with a few ANDs per query word, dropping
+  a group as soon as the words still to come cannot lift it to the threshold, so a very common word
+  costs one AND rather than a pass over its postings; a common word's bitset is kept for later queries;
+- a query that cannot reach the threshold even where every word matches at its best stops at once;
 - a query word's vocabulary matches are remembered, so autocomplete keystrokes reuse the earlier words;
 - each sentence's normal words are kept as a forward index, so re-ranking never re-tokenises text.
 """
@@ -19,20 +22,22 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 from array import array
 from bisect import bisect_left
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from heapq import nlargest
-from itertools import accumulate, compress, count, repeat
-from operator import add, neg
+from itertools import accumulate, compress, count, groupby, repeat
+from operator import add, itemgetter, neg
 from typing import Any
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import OSA, Indel
 
+from bot.core import normalize
 from bot.core.corpus import Document, Sentence
 from bot.core.normalize import FILLER_WORDS, STOPWORDS, normal_words, stem, words_with_spans
 from bot.core.refs import clean_input
@@ -51,6 +56,8 @@ _RERANK = 60  # candidates that get the (slower) phrase score
 TYPO_RATIO = 80  # from TYPO_RATIO_FROM letters on, a word this similar (fuzz.ratio) is a typo too
 TYPO_RATIO_FROM = 6
 _MATCH_CACHE = 4096  # query words whose vocabulary matches are remembered (autocomplete repeats them)
+_KEEP_BITS_FROM = 64  # a word in 1/64 of the sentences or more keeps their bitset (no larger than its postings)
+_MAX_GROUPS = 2000  # groups of sentences _best_covered splits before it sums per sentence instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,13 +182,63 @@ def _select(items: Sequence[str], bits: int) -> list[str]:
     return list(compress(items, flags))
 
 
+_SINK: deque[object] = deque(maxlen=0)
+
+
+def _exhaust(calls: Iterable[object]) -> None:
+    """Run an iterator to its end, in C: the work is in the calls it makes."""
+    _SINK.extend(calls)
+
+
+def _bitset(sentence_ids: Sequence[int], size: int) -> int:
+    """The sentence ids (below `size`) as the set bits of an int: bit i for sentence i."""
+    if len(sentence_ids) < 2048:  # few: set bits in a byte buffer, one eighth of the size
+        buffer = bytearray((size >> 3) + 1)
+        for sentence_id in sentence_ids:
+            buffer[sentence_id >> 3] |= 1 << (sentence_id & 7)
+        return int.from_bytes(buffer, "little")
+    # many: a byte per sentence, set in C, read as a binary numeral
+    digits = bytearray(b"0") * size
+    _exhaust(map(digits.__setitem__, sentence_ids, repeat(ord("1"))))
+    digits.reverse()
+    return int(digits, 2)
+
+
+_SET_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
+_NONZERO_BYTE = re.compile(rb"[^\x00]")
+
+
+def _lowest_bits(bits: int, limit: int) -> list[int]:
+    """The positions of the `limit` lowest set bits, in ascending order."""
+    found: list[int] = []
+    if limit <= 0:
+        return found
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    for match in _NONZERO_BYTE.finditer(data):  # the scan for set bytes runs in C
+        start = match.start()
+        found.extend(start * 8 + bit for bit in _SET_BITS[data[start]])
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+class _TooManyGroups(Exception):
+    """Raised inside _best_covered when splitting into groups costs more than summing per sentence."""
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many long-lived objects (none of them garbage)."""
+    """Pause the cyclic garbage collector while building many long-lived objects (none of them garbage).
+
+    Afterwards they are moved out of the collector's sight (gc.freeze): otherwise its next runs, during
+    the first searches, would walk the million new objects twice, at some 50 ms a time. They are still
+    freed when no longer referenced; none of them is part of a reference cycle.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
+        gc.freeze()
     finally:
         if enabled:
             gc.enable()
@@ -197,22 +254,21 @@ class SearchIndex:
     def _build(self, documents: tuple[Document, ...]) -> None:
         self._entries: list[tuple[str, Sentence]] = []
         self._documents: dict[str, tuple[int, int]] = {}  # document id -> its range of sentence ids
+        for document in documents:
+            self._documents[document.id] = (len(self._entries), len(self._entries) + len(document.sentences))
+            self._entries.extend(zip(repeat(document.id), document.sentences))
         word_ids: defaultdict[str, int] = defaultdict(count().__next__)  # a new word gets the next id
         postings: list[list[int]] = []
         tokens = array("I")  # every sentence's word ids, one after another
         starts = array("I", [0])
-        for document in documents:
-            self._documents[document.id] = (len(self._entries), len(self._entries) + len(document.sentences))
-            for sentence in document.sentences:
-                sentence_id = len(self._entries)
-                self._entries.append((document.id, sentence))
-                ids = list(map(word_ids.__getitem__, normal_words(sentence.text)))
-                tokens.extend(ids)
-                starts.append(len(tokens))
-                if len(postings) < len(word_ids):
-                    postings.extend([] for _ in range(len(word_ids) - len(postings)))
-                for word_id in set(ids):
-                    postings[word_id].append(sentence_id)
+        texts = (sentence.text for _, sentence in self._entries)
+        for sentence_id, ids in enumerate(normalize.word_ids(texts, word_ids)):
+            tokens.extend(ids)
+            starts.append(len(tokens))
+            if len(postings) < len(word_ids):
+                postings.extend([] for _ in range(len(word_ids) - len(postings)))
+            for word_id in set(ids):
+                postings[word_id].append(sentence_id)
         self._word_ids = dict(word_ids)
         self._words = list(word_ids)
         # Sentence ids as lists of shared int objects: dict.fromkeys over them is twice as fast as over
@@ -236,6 +292,7 @@ class SearchIndex:
             for word in normal_words(field or "")
         } - word_ids.keys()
         self._match_cache: OrderedDict[tuple[str, bool], dict[int, float]] = OrderedDict()
+        self._word_bits: dict[int, int] = {}
 
     def _build_typo_filter(self) -> None:
         """Words ordered by length, and for each character bigram the bitset of words that contain it."""
@@ -268,6 +325,7 @@ class SearchIndex:
             flat.extend(self._sentences_with(word_id))
         state["_postings"] = flat
         state["_match_cache"] = OrderedDict()
+        state["_word_bits"] = {}
         del state["_sentence_ids"]
         return state
 
@@ -311,19 +369,116 @@ class SearchIndex:
         scored = []
         for covered, sentence_id in best:
             phrase = fuzz.partial_ratio(normal_query, self._normal_text(sentence_id), processor=None) / 100
-            scored.append((round(100 * (0.75 * covered / total_weight + 0.25 * phrase)), sentence_id))
+            scored.append((0.75 * covered / total_weight + 0.25 * phrase, sentence_id))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        return [self._hit(sentence_id, score, terms) for score, sentence_id in scored[offset : offset + limit]]
+        page = self._break_ties(scored, offset + limit, cleaned)[offset : offset + limit]
+        return [self._hit(sentence_id, round(100 * score), terms) for score, sentence_id in page]
+
+    def _break_ties(self, ranked: list[tuple[float, int]], end: int, query: str) -> list[tuple[float, int]]:
+        """Equal scores among the first `end` put in order of how closely the sentence's literal text holds
+        the query (case and punctuation aside), then by position, rather than by position alone."""
+        result: list[tuple[float, int]] = []
+        for _, group in groupby(ranked, key=itemgetter(0)):
+            tied = list(group)
+            if len(tied) > 1 and len(result) < end:
+                texts = {sentence_id: self._entries[sentence_id][1].text for _, sentence_id in tied}
+                found = process.extract(
+                    query, texts, scorer=fuzz.partial_ratio, processor=utils.default_process, score_cutoff=0, limit=None
+                )
+                literal = {sentence_id: similarity for _, similarity, sentence_id in found}
+                tied.sort(key=lambda item: (-literal[item[1]], item[1]))
+            result.extend(tied)
+        return result
 
     def _best_covered(self, terms: list[_Term], count: int, within: tuple[int, int] | None) -> list[tuple[float, int]]:
         """The `count` sentences covering most of the query's weight (at least MIN_COVERAGE of it).
+
+        Sentences are grouped by which of each term's similarity levels they hold, with sets of sentences
+        as bitsets (Python ints): walking the terms heaviest first, a group is split by the next term and
+        dropped as soon as even the best of the terms still to come cannot lift it to the threshold. Every
+        sentence of a final group has the same coverage, so the best groups give the hits (ties go to the
+        earlier sentence). A common word costs one AND of two bitsets, not a pass over its postings.
+        """
+        ordered = sorted(terms, key=lambda term: -term.weight)
+        total_weight = sum(term.weight for term in terms)
+        threshold = MIN_COVERAGE * total_weight - 1e-9
+        best = [term.weight * max(term.matches.values(), default=0.0) for term in ordered]
+        if sum(best) + 1e-9 < threshold:
+            return []  # even a sentence holding every term at its best match falls short
+        rest = [*accumulate(best[::-1]), 0.0][::-1][1:]  # rest[i]: the most the terms after i can add
+        levels = [self._levels(term) for term in ordered]
+        first, last = within if within is not None else (0, len(self._entries))
+        if first >= last:
+            return []
+        groups: dict[float, int] = {}  # coverage -> the sentences that have exactly it
+        budget = [_MAX_GROUPS]
+
+        def split(depth: int, sentences: int, covered: float) -> None:
+            if depth == len(levels):
+                if covered >= threshold:
+                    groups[covered] = groups.get(covered, 0) | sentences
+                return
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _TooManyGroups
+            reach = rest[depth] - 1e-9
+            for gain, holders in levels[depth]:
+                if covered + gain + reach < threshold:
+                    return  # nor will a lower level, or lacking the term
+                part = sentences & holders
+                if part:
+                    split(depth + 1, part, covered + gain)
+                    sentences ^= part
+                    if not sentences:
+                        return
+            if covered + reach >= threshold:
+                split(depth + 1, sentences, covered)
+
+        try:
+            split(0, (1 << last) - (1 << first), 0.0)
+        except _TooManyGroups:  # a long pasted query whose words scatter: sum per sentence instead
+            return self._best_covered_by_sums(ordered, count, within)
+        chosen: list[tuple[float, int]] = []
+        for covered in sorted(groups, reverse=True):
+            chosen.extend((covered, sentence_id) for sentence_id in _lowest_bits(groups[covered], count - len(chosen)))
+            if len(chosen) >= count:
+                break
+        return chosen
+
+    def _levels(self, term: _Term) -> list[tuple[float, int]]:
+        """The weight `term` adds to a sentence, best first, with the sentences (a bitset) it adds it to."""
+        by_similarity: dict[float, list[int]] = defaultdict(list)
+        for word_id, similarity in term.matches.items():
+            by_similarity[similarity].append(word_id)
+        return [
+            (term.weight * similarity, self._holders(by_similarity[similarity]))
+            for similarity in sorted(by_similarity, reverse=True)
+        ]
+
+    def _holders(self, word_ids: list[int]) -> int:
+        """The sentences holding any of the words, as a bitset; a common word's is kept for the next query."""
+        bits = 0
+        rare: list[int] = []
+        for word_id in word_ids:
+            if self._frequency[word_id] * _KEEP_BITS_FROM < len(self):
+                rare.extend(self._sentences_with(word_id)[:MAX_POSTINGS])
+                continue
+            word_bits = self._word_bits.get(word_id)
+            if word_bits is None:
+                word_bits = self._word_bits[word_id] = _bitset(self._sentences_with(word_id)[:MAX_POSTINGS], len(self))
+            bits |= word_bits
+        return bits | _bitset(rare, len(self)) if rare else bits
+
+    def _best_covered_by_sums(
+        self, ordered: list[_Term], count: int, within: tuple[int, int] | None
+    ) -> list[tuple[float, int]]:
+        """_best_covered for queries whose terms split the sentences into too many groups.
 
         Terms are taken rarest first; once the weight of the terms still to come is below the threshold,
         a sentence that holds none of the terms so far cannot qualify, so only those are candidates.
         The per-sentence sums are done with dict, set and map operations that run in C.
         """
-        ordered = sorted(terms, key=lambda term: -term.weight)
-        total_weight = sum(term.weight for term in terms)
+        total_weight = sum(term.weight for term in ordered)
         threshold = MIN_COVERAGE * total_weight - 1e-9
         gains = [self._gain(term) for term in ordered]
         remaining = total_weight
@@ -372,6 +527,8 @@ class SearchIndex:
         """
         total_weight = sum(term.weight for term in terms)
         threshold = MIN_COVERAGE * total_weight - 1e-9
+        if sum(term.weight * max(term.matches.values(), default=0.0) for term in terms) + 1e-9 < threshold:
+            return []  # even a paragraph holding every term at its best match falls short
         paragraph_gain: dict[tuple[str, int], float] = defaultdict(float)
         sentence_gain: dict[int, float] = defaultdict(float)
         for term in terms:
@@ -395,8 +552,8 @@ class SearchIndex:
         return [(covered, sentence_id) for covered, _, sentence_id in chosen[:count]]
 
     def _normal_text(self, sentence_id: int) -> str:
-        words = self._words
-        return " ".join(words[i] for i in self._tokens[self._starts[sentence_id] : self._starts[sentence_id + 1]])
+        tokens = self._tokens[self._starts[sentence_id] : self._starts[sentence_id + 1]]
+        return " ".join(map(self._words.__getitem__, tokens))
 
     def _terms(self, words: Sequence[str], *, prefix: bool) -> list[_Term]:
         """The query's weighted words with the vocabulary words each can stand for."""

@@ -14,6 +14,7 @@ _TERMINAL = re.compile(r"[.!?]+(?: \.)*")
 _CLOSERS = "\"'”’)]»"
 _OPENERS = "\"'“‘([«"
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+_WORD_RUN = re.compile(r"[\w.]+")
 _DOTTED_ABBREVIATION = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 _SEPARATOR = re.compile(r"^\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|(?:#\s*){3,})$")
@@ -53,6 +54,17 @@ def split_sentences(paragraph: str) -> list[str]:
     return sentences
 
 
+def _word_before(text: str, end: int) -> str:
+    """The run of word characters and dots that ends at `end` (at most 64 characters back)."""
+    start = max(0, end - 64)
+    chunk = text[max(start, text.rfind(" ", start, end) + 1) : end]
+    # the usual case: a word after a space, found without a regex search (alphanumerics are all \w)
+    if chunk.isalnum() or _WORD_RUN.fullmatch(chunk):
+        return chunk
+    found = _WORD_BEFORE.search(text, start, end)
+    return found.group(1) if found else ""
+
+
 def _is_boundary(text: str, dot_at: int, run: str, end: int) -> bool:
     """Whether the punctuation run ending at `end` closes a sentence."""
     size = len(text)
@@ -72,12 +84,11 @@ def _is_boundary(text: str, dot_at: int, run: str, end: int) -> bool:
     if run.startswith(".") and " " in run and dots == 3 and dot_at > 0 and text[dot_at - 1] == " ":
         return False  # an omission ". . ." inside a sentence
     if run == ".":
-        word_match = _WORD_BEFORE.search(text, max(0, dot_at - 64), dot_at)
-        word = word_match.group(1).lower() if word_match else ""
+        word = _word_before(text, dot_at).lower()
         if word in _NEVER_FINAL:
             return False
         if len(word) == 1 and word.isalpha() and text[dot_at - 1].isupper():
             return False  # an initial: "J. V. Stalin"
-        if _DOTTED_ABBREVIATION.fullmatch(word) and word not in _MAYBE_FINAL:
+        if "." in word and _DOTTED_ABBREVIATION.fullmatch(word) and word not in _MAYBE_FINAL:
             return False  # "U.S" in "the U.S. Army"
     return True
