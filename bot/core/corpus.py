@@ -278,14 +278,17 @@ def read_document(path: Path) -> Document:
     if meta_path.is_file():
         with meta_path.open("rb") as handle:
             meta = tomllib.load(handle)
-    doc_id = str(meta.get("id") or slugify(path.stem))
+    doc_id = slugify(str(meta.get("id") or path.stem))
     return parse_document(path.read_text(encoding="utf-8"), doc_id=doc_id, meta=meta, source=path)
 
 
+MAX_ID_CHARS = 40  # ids travel inside Discord button ids, which hold 100 characters in all
+
+
 def slugify(name: str) -> str:
-    """A short id that is easy to type in `in:<id>` and `--document`."""
+    """A short id that is easy to type in `in:<id>` and `--document`, and fits in a button's id."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return slug or "text"
+    return slug[:MAX_ID_CHARS].rstrip("-") or "text"
 
 
 def text_files(folder: Path) -> list[Path]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.core.corpus import parse_document
+from bot.core.corpus import parse_document, read_document
 from bot.core.library import Library
 from bot.core.segment import split_paragraphs, split_sentences
 
@@ -115,3 +117,12 @@ def test_daily_passages_are_whole_sentences_within_one_paragraph(library: Librar
         assert 150 <= len(passage.text) <= 700
     covered = [s.ref for p in passages for s in p.sentences]
     assert covered == [s.ref for s in library.document().sentences]
+
+
+def test_document_ids_are_short_slugs_whatever_the_file_is_called(tmp_path: Path) -> None:
+    text = tmp_path / ("A Very Long Title, Of A Reader Of Sources About The Soviet Union (1917-1991) " * 2 + ".txt")
+    text.write_text("Title\n\n* * *\n\nBody sentence one. Body sentence two.\n", encoding="utf-8")
+    document = read_document(text)
+    assert len(document.id) <= 40
+    assert document.id.startswith("a-very-long-title-of-a-reader")
+    assert not document.id.endswith("-")
