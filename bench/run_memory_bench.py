@@ -8,7 +8,6 @@ slack-bolt, the floor any bot on these libraries pays.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -18,10 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.discord_api import TOKEN as DISCORD_TOKEN  # noqa: E402
 from tests.fakes.discord_api import FakeDiscord  # noqa: E402
+from tests.fakes.run_against_fakes import start_speechbot_run  # noqa: E402
 from tests.fakes.slack_api import FakeSlack  # noqa: E402
-from tests.slack.conftest import APP_TOKEN, BOT_TOKEN  # noqa: E402
 from tests.slack.test_socket_mode import slash_payload  # noqa: E402
 
 
@@ -45,26 +43,7 @@ async def measure(queries: int) -> tuple[float, float]:
     await discord.start()
     slack = await FakeSlack().start()
     with tempfile.TemporaryDirectory() as data:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "SPEECHBOT_"))}
-        env.update(
-            DISCORD_TOKEN=DISCORD_TOKEN,
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_APP_TOKEN=APP_TOKEN,
-            SPEECHBOT_DATA_DIR=data,
-            DATABASE_URL="",
-        )
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "tests.fakes.run_against_fakes",
-            discord.api_base,
-            discord.gateway_url,
-            slack.base_url,
-            cwd=ROOT,
-            env=env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+        process = await start_speechbot_run(discord, slack, Path(data), asyncio.subprocess.DEVNULL)
         try:
             await discord.wait_connected(timeout=60)
             await slack.wait_for_socket(seconds=60)

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.fakes.discord_api import TOKEN as DISCORD_TOKEN
 from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.run_against_fakes import start_speechbot_run
 from tests.fakes.slack_api import FakeSlack
-from tests.slack.conftest import APP_TOKEN, BOT_TOKEN
 from tests.slack.test_socket_mode import slash_payload
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.asynccontextmanager
@@ -26,27 +21,8 @@ async def speechbot_run(
     tmp_path: Path, discord: FakeDiscord, slack: FakeSlack
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """The `speechbot run` process, with tokens only for the stand-ins, stopped with SIGTERM afterwards."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "SPEECHBOT_"))}
-    env.update(
-        DISCORD_TOKEN=DISCORD_TOKEN,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_APP_TOKEN=APP_TOKEN,
-        SPEECHBOT_DATA_DIR=str(tmp_path / "data"),
-        DATABASE_URL="",
-    )
     log = (tmp_path / "run.log").open("w")  # a file, not a pipe nobody reads, so the bot can never block on it
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.fakes.run_against_fakes",
-        discord.api_base,
-        discord.gateway_url,
-        slack.base_url,
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    process = await start_speechbot_run(discord, slack, tmp_path / "data", log)
     try:
         yield process
     finally:

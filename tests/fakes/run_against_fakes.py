@@ -1,16 +1,54 @@
-"""Run the real `speechbot run` pointed at the local stand-ins: `python -m tests.fakes.run_against_fakes API GW SLACK`.
+"""The real `speechbot run`, pointed at the local stand-ins, as a child process for tests and benchmarks.
 
-discord.py and slack-sdk read their base URLs from class attributes, so the child process sets those and
-then calls the CLI exactly as a user's shell would.
+discord.py and slack-sdk read their base URLs from class attributes, so the child sets those and then calls
+the CLI exactly as a user's shell would: `python -m tests.fakes.run_against_fakes API GATEWAY SLACK_API`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sys
+from pathlib import Path
+from typing import IO, Any
+
+from tests.fakes.discord_api import TOKEN as DISCORD_TOKEN
+from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.slack_api import FakeSlack
+from tests.slack.conftest import APP_TOKEN as SLACK_APP_TOKEN
+from tests.slack.conftest import BOT_TOKEN as SLACK_BOT_TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def start_speechbot_run(
+    discord: FakeDiscord, slack: FakeSlack, data_dir: Path, output: IO[Any] | int
+) -> asyncio.subprocess.Process:
+    """Start `speechbot run` with tokens for the stand-ins only, SQLite in `data_dir`, output to `output`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "SPEECHBOT_"))}
+    env.update(
+        DISCORD_TOKEN=DISCORD_TOKEN,
+        SLACK_BOT_TOKEN=SLACK_BOT_TOKEN,
+        SLACK_APP_TOKEN=SLACK_APP_TOKEN,
+        SPEECHBOT_DATA_DIR=str(data_dir),
+        DATABASE_URL="",
+    )
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.fakes.run_against_fakes",
+        discord.api_base,
+        discord.gateway_url,
+        slack.base_url,
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=asyncio.subprocess.STDOUT,
+    )
 
 
 def main(argv: list[str]) -> int:
-    """Point both platform libraries at loopback stand-ins, then start `speechbot run`."""
+    """In the child: point both platform libraries at loopback stand-ins, then start `speechbot run`."""
     import discord.gateway
     import discord.http
     import yarl
