@@ -43,14 +43,15 @@ from bot.core.normalize import FILLER_WORDS, STOPWORDS, normal_words, stem, word
 from bot.core.refs import clean_input
 
 MAX_QUERY_CHARS = 300
-MIN_COVERAGE = 0.6  # share of the query's weight a sentence must contain to count as a hit
-# A query word found nowhere in the texts names a topic they lack ("the *American* civil war"): it weighs
-# half as much again as the query's rarest word that is there, so one such word sinks a short query
-# but not a long one.
-UNKNOWN_WEIGHT = 1.5
+MIN_COVERAGE = 0.55  # share of the query's weight a sentence must contain to count as a hit
+# A query word found nowhere in the texts weighs as much as the query's rarest word that is there: two
+# such words sink a short query ("napoleon at waterloo", "taylor swift songs"), while one misremembered
+# word in a half-remembered phrase ("stalin did not *allow* collegiality") does not.
+UNKNOWN_WEIGHT = 1.0
 PREFIX_WORDS = 50  # completions of a half-typed word that are tried, most frequent first
 MAX_POSTINGS = 50_000  # sentences read per matched word: beyond this a word is too common to rank by
 MAX_TERMS = 24  # distinct words of a (pasted) query that are matched; more only cost time
+PARAGRAPH_FALLBACK_MAX = 2_000  # sentences summed by the paragraph fallback at the most
 PARAGRAPH_DISCOUNT = 0.9  # a query matched across a paragraph's sentences ranks below one matched in one sentence
 _RERANK = 60  # candidates that get the (slower) phrase score
 TYPO_RATIO = 80  # from TYPO_RATIO_FROM letters on, a word this similar (fuzz.ratio) is a typo too
@@ -529,11 +530,14 @@ class SearchIndex:
         threshold = MIN_COVERAGE * total_weight - 1e-9
         if sum(term.weight * max(term.matches.values(), default=0.0) for term in terms) + 1e-9 < threshold:
             return []  # even a paragraph holding every term at its best match falls short
+        gains = [self._gain(term) for term in terms]
+        if sum(map(len, gains)) > PARAGRAPH_FALLBACK_MAX:
+            return []  # words this common say little about which passage was meant, and the sums would be slow
         paragraph_gain: dict[tuple[str, int], float] = defaultdict(float)
         sentence_gain: dict[int, float] = defaultdict(float)
-        for term in terms:
+        for gain in gains:
             best_in_paragraph: dict[tuple[str, int], float] = {}
-            for sentence_id, value in self._gain(term).items():
+            for sentence_id, value in gain.items():
                 if within is not None and not within[0] <= sentence_id < within[1]:
                     continue
                 document_id, sentence = self._entries[sentence_id]
@@ -628,7 +632,8 @@ class SearchIndex:
                 add(self._word_ids[candidate], word_similarity(word, candidate, prefix=prefix))
         if word not in self._word_ids:  # a word the texts contain is taken as typed, not as a typo
             for candidate in self._typo_candidates(word):
-                add(self._word_ids[candidate], word_similarity(word, candidate))
+                if candidate not in STOPWORDS:  # "wall" or "fall" is no typo of "all"
+                    add(self._word_ids[candidate], word_similarity(word, candidate))
         return {word_id: similarity for word_id, similarity in matches.items() if similarity > 0}
 
     def _completions(self, word: str, *, limit: int | None) -> list[str]:
