@@ -115,7 +115,7 @@ async def _serve_with(store: Store, settings: Settings, library: Library, *, sla
     if use_slack_http or settings.slack_socket_enabled:
         from bot.slack.daily import slack_deliverer
 
-        deliverers["slack"] = slack_deliverer(settings)
+        deliverers["slack"] = slack_deliverer(settings, store=store)
     shards = settings.discord_shard_ids
     shard_filter = (
         discord_shard_filter(shards, settings.discord_shard_count) if shards and settings.discord_shard_count else None
@@ -130,7 +130,7 @@ async def _serve_with(store: Store, settings: Settings, library: Library, *, sla
     if use_slack_http:
         from bot.slack import run_slack_http
 
-        jobs.append(run_slack_http(library, settings=settings, daily=daily))
+        jobs.append(run_slack_http(library, settings=settings, daily=daily, store=store))
     elif settings.slack_socket_enabled:
         from bot.slack import run_slack_socket
 

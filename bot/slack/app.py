@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,17 +14,17 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
-from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError
 from bot.slack import listeners
+from bot.slack.installations import DatabaseInstallationStore, DatabaseOAuthStateStore
 
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core import Library
     from bot.daily_service import DailyService
+    from bot.store import Store
 
 # What the bot asks for when installed: the slash command and posting; for daily posts, reading its own posts
 # back (history), checking it is in the channel (read) and who is an admin (users:read).
@@ -50,12 +50,16 @@ class SlackConfigError(ConfigError):
 
 @dataclass(frozen=True, slots=True)
 class OAuthConfig:
-    """What the OAuth install flow needs when the app is distributed to several workspaces."""
+    """What the OAuth install flow needs when the app is distributed to several workspaces.
+
+    Installations live in the project's database: PostgreSQL at `database_url`, else SQLite in `data_dir`.
+    """
 
     client_id: str
     client_secret: str
     data_dir: Path
     redirect_uri: str | None = None
+    database_url: str | None = field(default=None, repr=False)  # may hold a password
 
 
 def check_token(value: str | None, *, setting: str, prefix: str) -> str:
@@ -86,41 +90,36 @@ def check_command_name(name: str) -> str:
     return command
 
 
-def oauth_settings(config: OAuthConfig, installation_store: AsyncInstallationStore | None = None) -> AsyncOAuthSettings:
-    """OAuth settings whose installations and states live in SQLite files under config.data_dir."""
+def check_oauth(config: OAuthConfig) -> None:
+    """Raise SlackConfigError unless both halves of the OAuth client credentials are set."""
     if not config.client_id.strip() or not config.client_secret.strip():
         raise SlackConfigError("Slack OAuth needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET.")
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    store = installation_store or sqlite_installation_store(config)
-    states = SQLite3OAuthStateStore(
-        database=str(config.data_dir / "slack-oauth-states.sqlite3"), expiration_seconds=600
-    )
+
+
+def oauth_settings(
+    config: OAuthConfig, store: Store, installation_store: AsyncInstallationStore | None = None
+) -> AsyncOAuthSettings:
+    """OAuth settings whose installations and one-time states live in the project's database."""
+    check_oauth(config)
     return AsyncOAuthSettings(
         client_id=config.client_id,
         client_secret=config.client_secret,
         scopes=list(BOT_SCOPES),
         redirect_uri=config.redirect_uri,
-        installation_store=store,
-        state_store=states,
+        installation_store=installation_store or DatabaseInstallationStore(store),
+        state_store=DatabaseOAuthStateStore(store, expiration_seconds=600),
     )
 
 
 def oauth_config(settings: Settings) -> OAuthConfig | None:
-    """The OAuth settings when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are both set (installs under data_dir)."""
+    """The OAuth settings when SLACK_CLIENT_ID or SLACK_CLIENT_SECRET is set (installs in the project's database)."""
     if not (settings.slack_client_id or settings.slack_client_secret):
         return None
     return OAuthConfig(
         client_id=settings.slack_client_id or "",
         client_secret=settings.slack_client_secret or "",
         data_dir=settings.data_dir,
-    )
-
-
-def sqlite_installation_store(config: OAuthConfig) -> SQLite3InstallationStore:
-    """slack-sdk's own installation store in an SQLite file under data_dir (shared by app and deliverer)."""
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    return SQLite3InstallationStore(
-        database=str(config.data_dir / "slack-installations.sqlite3"), client_id=config.client_id
+        database_url=settings.database_url,
     )
 
 
@@ -146,8 +145,12 @@ def build_app(
     today: Callable[[], dt.date] = utc_today,
     daily: DailyService | None = None,
     now: Callable[[], dt.datetime] = utc_now,
+    store: Store | None = None,
 ) -> AsyncApp:
-    """A configured AsyncApp: HTTP mode when signing_secret is given, Socket Mode otherwise."""
+    """A configured AsyncApp: HTTP mode when signing_secret is given, Socket Mode otherwise.
+
+    With `oauth`, installs and OAuth states are kept in `store`, the project's database.
+    """
     command = check_command_name(command_name)
     http_mode = signing_secret is not None
     secret = check_signing_secret(signing_secret) if http_mode else ""
@@ -157,7 +160,9 @@ def build_app(
     if oauth is not None:
         if not http_mode:
             raise SlackConfigError("Slack OAuth installs need HTTP mode; set SLACK_SIGNING_SECRET.")
-        settings = oauth_settings(oauth, installation_store)
+        if store is None:
+            raise ValueError("Slack OAuth keeps its installs in the project's database: pass store=")
+        settings = oauth_settings(oauth, store, installation_store)
     elif installation_store is None:
         token = check_token(bot_token, setting="SLACK_BOT_TOKEN", prefix="xoxb-")
     app = AsyncApp(

@@ -19,11 +19,13 @@ from bot.core.render import quotation
 from bot.daily_service import DailyService, parse_days, parse_mode
 from bot.scheduler import PermanentDeliveryError, TransientDeliveryError
 from bot.slack import blocks
-from bot.slack.app import check_token, oauth_config, sqlite_installation_store
+from bot.slack.app import check_token, oauth_config
+from bot.slack.installations import DatabaseInstallationStore
 from bot.store import Subscription
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.store import Store
 
 PLATFORM = "slack"
 METADATA_EVENT = "speechbot_daily_passage"
@@ -100,12 +102,15 @@ class SlackDeliverer:
         return AsyncWebClient(token=bot.bot_token, base_url=self.client.base_url, logger=self.client.logger)
 
 
-def slack_deliverer(settings: Settings, *, client_base_url: str | None = None) -> SlackDeliverer:
-    """The scheduler's Slack deliverer: the bot token's workspace, or every OAuth installation in data_dir."""
+def slack_deliverer(
+    settings: Settings, *, client_base_url: str | None = None, store: Store | None = None
+) -> SlackDeliverer:
+    """The scheduler's Slack deliverer: the bot token's workspace, or every OAuth installation in `store`."""
     base_url = client_base_url or AsyncWebClient.BASE_URL
-    config = oauth_config(settings)
-    if config is not None:
-        return SlackDeliverer(AsyncWebClient(base_url=base_url), sqlite_installation_store(config))
+    if oauth_config(settings) is not None:
+        if store is None:
+            raise ValueError("with Slack OAuth the deliverer finds each workspace's token in the database: pass store=")
+        return SlackDeliverer(AsyncWebClient(base_url=base_url), DatabaseInstallationStore(store))
     token = check_token(settings.slack_bot_token, setting="SLACK_BOT_TOKEN", prefix="xoxb-")
     return SlackDeliverer(AsyncWebClient(token=token, base_url=base_url))
 

@@ -17,12 +17,23 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
-from bot.slack.app import OAuthConfig, SlackConfigError, build_app, check_token, oauth_config, utc_now, utc_today
+from bot.config import ConfigError
+from bot.slack.app import (
+    OAuthConfig,
+    SlackConfigError,
+    build_app,
+    check_oauth,
+    check_token,
+    oauth_config,
+    utc_now,
+    utc_today,
+)
 
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core import Library
     from bot.daily_service import DailyService
+    from bot.store import Store
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -64,6 +75,7 @@ class SlackHttpServer:
     runner: web.AppRunner
     host: str
     port: int
+    owned_store: Store | None = None
 
     @property
     def url(self) -> str:
@@ -71,8 +83,12 @@ class SlackHttpServer:
         return f"http://{self.host}:{self.port}"
 
     async def close(self) -> None:
-        """Stop listening and finish open requests."""
-        await self.runner.cleanup()
+        """Stop listening and finish open requests; then close the database if the server opened it."""
+        try:
+            await self.runner.cleanup()
+        finally:
+            if self.owned_store is not None:
+                self.owned_store.close()
 
 
 async def check_bot_token(app: AsyncApp) -> None:
@@ -101,35 +117,65 @@ async def start_slack_http(
     today: Callable[[], dt.date] = utc_today,
     daily: DailyService | None = None,
     now: Callable[[], dt.datetime] = utc_now,
+    store: Store | None = None,
 ) -> SlackHttpServer:
-    """Build the app, check its token and start listening; returns at once with the bound port."""
+    """Build the app, check its token and start listening; returns at once with the bound port.
+
+    OAuth installs go into `store`; without one, the server opens the project's database named by `oauth`
+    and closes it again in close().
+    """
     if signing_secret is None:
         raise SlackConfigError("SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify requests.")
-    app = build_app(
-        library,
-        bot_token=bot_token,
-        signing_secret=signing_secret,
-        command_name=command_name,
-        client_base_url=client_base_url,
-        oauth=oauth,
-        installation_store=installation_store,
-        today=today,
-        daily=daily,
-        now=now,
-    )
-    if oauth is None and installation_store is None:
-        await check_bot_token(app)
-    runner = web.AppRunner(build_web_app(app, documents=len(library.documents)), handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    owned_store = None
+    if oauth is not None and store is None:
+        check_oauth(oauth)
+        store = owned_store = open_oauth_store(oauth)
     try:
-        await site.start()
-    except OSError as error:
-        await runner.cleanup()
-        raise SlackConfigError(f"Cannot listen on {host}:{port} for Slack: {error.strerror}.") from error
+        app = build_app(
+            library,
+            bot_token=bot_token,
+            signing_secret=signing_secret,
+            command_name=command_name,
+            client_base_url=client_base_url,
+            oauth=oauth,
+            installation_store=installation_store,
+            today=today,
+            daily=daily,
+            now=now,
+            store=store,
+        )
+        if oauth is None and installation_store is None:
+            await check_bot_token(app)
+        runner = web.AppRunner(build_web_app(app, documents=len(library.documents)), handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        try:
+            await site.start()
+        except OSError as error:
+            await runner.cleanup()
+            raise SlackConfigError(f"Cannot listen on {host}:{port} for Slack: {error.strerror}.") from error
+    except BaseException:
+        if owned_store is not None:
+            owned_store.close()
+        raise
     bound = runner.addresses[0][1] if runner.addresses else port
     log.info("Slack HTTP mode listening on http://%s:%s%s", host, bound, EVENTS_PATH)
-    return SlackHttpServer(app, runner, host, bound)
+    return SlackHttpServer(app, runner, host, bound, owned_store)
+
+
+def open_oauth_store(oauth: OAuthConfig) -> Store:
+    """The project's database for OAuth installs, with an unreachable one as a single line."""
+    from bot.store import open_store
+
+    try:
+        return open_store(oauth.database_url, oauth.data_dir)
+    except ConfigError:
+        raise
+    except Exception as error:  # an unreachable server or an unwritable folder; the URL may hold a password
+        raise SlackConfigError(
+            f"Could not open the database for Slack installs ({type(error).__name__}); "
+            "check DATABASE_URL or SPEECHBOT_DATA_DIR."
+        ) from None
 
 
 async def run_slack_http(
@@ -144,10 +190,12 @@ async def run_slack_http(
     command_name: str | None = None,
     client_base_url: str | None = None,
     daily: DailyService | None = None,
+    store: Store | None = None,
 ) -> None:
     """Serve Slack's HTTP requests until cancelled (shares the caller's loop with Discord).
 
-    Values come from `settings` unless given explicitly; OAuth is used when the client id and secret are set.
+    Values come from `settings` unless given explicitly; OAuth is used when the client id and secret are set,
+    with installs in `store` (the caller's open database), else in the one `settings` names.
     """
     if settings is not None:
         signing_secret = signing_secret or settings.slack_signing_secret
@@ -166,6 +214,7 @@ async def run_slack_http(
         command_name=command_name or "/speech",
         client_base_url=client_base_url,
         daily=daily,
+        store=store,
     )
     try:
         await asyncio.Event().wait()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store.base import SqlStore, Store, idempotency_key
-from bot.store.models import Claim, Delivery, Subscription, SubscriptionSpec
+from bot.store.models import Claim, Delivery, SlackInstallation, Subscription, SubscriptionSpec
 from bot.store.sqlite import DATABASE_FILE, SqliteStore
 
 __all__ = [
     "Claim",
     "Delivery",
+    "SlackInstallation",
     "Store",
     "Subscription",
     "SubscriptionSpec",

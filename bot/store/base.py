@@ -10,7 +10,16 @@ from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any, Protocol, cast
 
-from bot.store.models import Claim, Days, Delivery, DeliveryStatus, Mode, Subscription, SubscriptionSpec
+from bot.store.models import (
+    Claim,
+    Days,
+    Delivery,
+    DeliveryStatus,
+    Mode,
+    SlackInstallation,
+    Subscription,
+    SubscriptionSpec,
+)
 
 Row = Sequence[Any]
 
@@ -23,6 +32,10 @@ _SUB_COLUMNS = (
 _DELIVERY_COLUMNS = (
     "subscription_id, local_date, status, n, idempotency_key, claimed_by, lease_until, attempts, "
     "message_id, passage_ref, sent_at"
+)
+_INSTALLATION_COLUMNS = (
+    "team_id, enterprise_id, is_enterprise_install, app_id, enterprise_name, enterprise_url, team_name, "
+    "bot_token, bot_id, bot_user_id, bot_scopes, bot_refresh_token, bot_token_expires_at, installed_by, installed_at"
 )
 
 # Reads through the (platform, next_run_at, id) index: only due rows are touched, in order, with no sort.
@@ -121,6 +134,26 @@ class Store(Protocol):
         """All day records of a subscription, oldest first."""
         ...
 
+    def save_slack_installation(self, installation: SlackInstallation) -> None:
+        """Keep a workspace's (or org's) bot installation, replacing the one it had."""
+        ...
+
+    def slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> SlackInstallation | None:
+        """The workspace's newest installation by team id alone; with no team, the org-wide one."""
+        ...
+
+    def delete_slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> bool:
+        """Forget a workspace's (or, with no team, an org's) installation; False when there was none."""
+        ...
+
+    def issue_oauth_state(self, state: str, *, now: datetime, expires_at: datetime) -> None:
+        """Remember an install link's one-time state until it expires; drops states that already did."""
+        ...
+
+    def consume_oauth_state(self, state: str, *, now: datetime) -> bool:
+        """Use up a state: True exactly once, and only before it expires."""
+        ...
+
     def close(self) -> None:
         """Release the connection."""
         ...
@@ -188,6 +221,27 @@ def _delivery(row: Row) -> Delivery:
         message_id=row[8],
         passage_ref=row[9],
         sent_at=_dt(row[10]),
+    )
+
+
+def _installation(row: Row) -> SlackInstallation:
+    installed_at = datetime.fromtimestamp(row[14], UTC)
+    return SlackInstallation(
+        team_id=row[0] or None,
+        enterprise_id=row[1] or None,
+        is_enterprise_install=bool(row[2]),
+        app_id=row[3],
+        enterprise_name=row[4],
+        enterprise_url=row[5],
+        team_name=row[6],
+        bot_token=row[7],
+        bot_id=row[8],
+        bot_user_id=row[9],
+        bot_scopes=tuple(scope for scope in row[10].split(",") if scope),
+        bot_refresh_token=row[11],
+        bot_token_expires_at=_dt(row[12]),
+        installed_by=row[13],
+        installed_at=installed_at,
     )
 
 
@@ -518,3 +572,68 @@ class SqlStore(ABC):
             (subscription_id,),
         )
         return [_delivery(r) for r in rows]
+
+    # --- Slack installations and OAuth states --------------------------------------------------------
+
+    def save_slack_installation(self, installation: SlackInstallation) -> None:
+        """Keep a workspace's (or org's) bot installation, replacing the one it had."""
+        i = installation
+        self._count(
+            f"INSERT INTO slack_installations ({_INSTALLATION_COLUMNS}) "  # noqa: S608 - constant column list
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (team_id, enterprise_id) DO UPDATE SET "
+            "is_enterprise_install = excluded.is_enterprise_install, app_id = excluded.app_id, "
+            "enterprise_name = excluded.enterprise_name, enterprise_url = excluded.enterprise_url, "
+            "team_name = excluded.team_name, bot_token = excluded.bot_token, bot_id = excluded.bot_id, "
+            "bot_user_id = excluded.bot_user_id, bot_scopes = excluded.bot_scopes, "
+            "bot_refresh_token = excluded.bot_refresh_token, bot_token_expires_at = excluded.bot_token_expires_at, "
+            "installed_by = COALESCE(excluded.installed_by, slack_installations.installed_by), "
+            "installed_at = excluded.installed_at",
+            (
+                "" if i.is_enterprise_install else (i.team_id or ""),
+                i.enterprise_id or "",
+                int(i.is_enterprise_install),
+                i.app_id,
+                i.enterprise_name,
+                i.enterprise_url,
+                i.team_name,
+                i.bot_token,
+                i.bot_id,
+                i.bot_user_id,
+                ",".join(i.bot_scopes),
+                i.bot_refresh_token,
+                None if i.bot_token_expires_at is None else _ts(i.bot_token_expires_at),
+                i.installed_by,
+                _ts(i.installed_at),
+            ),
+        )
+
+    def slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> SlackInstallation | None:
+        """The workspace's newest installation by team id alone; with no team, the org-wide one."""
+        # Team ids are unique across Slack, so the team alone finds a workspace of a Grid org as well.
+        rows = self._rows(
+            f"SELECT {_INSTALLATION_COLUMNS} FROM slack_installations "  # noqa: S608 - constant column list
+            "WHERE team_id = ? AND (team_id <> '' OR enterprise_id = ?) ORDER BY installed_at DESC LIMIT 1",
+            (team_id or "", enterprise_id or ""),
+        )
+        return _installation(rows[0]) if rows else None
+
+    def delete_slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> bool:
+        """Forget a workspace's (or, with no team, an org's) installation; False when there was none."""
+        count = self._count(
+            "DELETE FROM slack_installations WHERE team_id = ? AND (team_id <> '' OR enterprise_id = ?)",
+            (team_id or "", enterprise_id or ""),
+        )
+        return count > 0
+
+    def issue_oauth_state(self, state: str, *, now: datetime, expires_at: datetime) -> None:
+        """Remember an install link's one-time state until it expires; drops states that already did."""
+        with self._tx():
+            self._execute("DELETE FROM slack_oauth_states WHERE expires_at <= ?", (_ts(now),))
+            self._execute("INSERT INTO slack_oauth_states (state, expires_at) VALUES (?, ?)", (state, _ts(expires_at)))
+
+    def consume_oauth_state(self, state: str, *, now: datetime) -> bool:
+        """Use up a state: True exactly once, and only before it expires."""
+        # One statement, so two processes handed the same redirect cannot both accept it.
+        count = self._count("DELETE FROM slack_oauth_states WHERE state = ? AND expires_at > ?", (state, _ts(now)))
+        return count > 0

@@ -89,3 +89,24 @@ class Delivery:
     message_id: str | None
     passage_ref: str | None
     sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SlackInstallation:
+    """A workspace's bot installation from Slack's OAuth flow (an org's, when installed org-wide)."""
+
+    team_id: str | None
+    enterprise_id: str | None
+    bot_token: str
+    installed_at: datetime
+    is_enterprise_install: bool = False
+    app_id: str | None = None
+    enterprise_name: str | None = None
+    enterprise_url: str | None = None
+    team_name: str | None = None
+    bot_id: str | None = None
+    bot_user_id: str | None = None
+    bot_scopes: tuple[str, ...] = ()
+    bot_refresh_token: str | None = None
+    bot_token_expires_at: datetime | None = None
+    installed_by: str | None = None

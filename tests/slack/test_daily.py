@@ -16,8 +16,16 @@ from bot.daily_service import DailyService
 from bot.scheduler import PermanentDeliveryError, Scheduler, TransientDeliveryError
 from bot.slack.daily import METADATA_EVENT, SlackDeliverer, parse_setup, slack_deliverer
 from bot.slack.runner import SlackHttpServer, start_slack_http
-from bot.store import Store, SubscriptionSpec, open_store
-from tests.fakes.slack_api import BUSY_CHANNEL, GONE_CHANNEL, OUTSIDER_CHANNEL, VANISHED_USER, FakeSlack
+from bot.store import SlackInstallation, Store, SubscriptionSpec, open_store
+from tests.fakes.slack_api import (
+    BUSY_CHANNEL,
+    GONE_CHANNEL,
+    INSTALLED_BOT_TOKEN,
+    INSTALLED_TEAM_ID,
+    OUTSIDER_CHANNEL,
+    VANISHED_USER,
+    FakeSlack,
+)
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackClient, all_text
 
 MONDAY_0700_UTC = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
@@ -242,7 +250,9 @@ async def test_oauth_deliverer_pauses_a_workspace_that_uninstalled(
     fake_slack: FakeSlack, store: Store, library: Library, tmp_path: Path
 ) -> None:
     settings = Settings(slack_client_id="0000.fake", slack_client_secret="fake-secret", data_dir=tmp_path)
-    deliverer = slack_deliverer(settings, client_base_url=fake_slack.base_url)
+    deliverer = slack_deliverer(settings, client_base_url=fake_slack.base_url, store=store)
+    store.save_slack_installation(installation("T0GONETEAM"))
+    store.delete_slack_installation(team_id="T0GONETEAM", enterprise_id=None)
     spec = SubscriptionSpec("slack", "T0GONETEAM", "C0FAKECHAN", library.default.id, "08:30", "Europe/Berlin")
     subscription = store.save_subscription(
         spec, now=MONDAY_0700_UTC, next_run_at=MONDAY_0700_UTC, next_local_date=MONDAY_0700_UTC.date()
@@ -250,6 +260,38 @@ async def test_oauth_deliverer_pauses_a_workspace_that_uninstalled(
     with pytest.raises(PermanentDeliveryError, match="no longer installed"):
         await deliverer.post(subscription, library.default.passage("3.1"), "fake-key")
     assert fake_slack.calls_to("chat.postMessage") == []
+
+
+async def test_oauth_deliverer_posts_with_the_token_the_workspace_installed_into_the_store(
+    fake_slack: FakeSlack, store: Store, library: Library, tmp_path: Path
+) -> None:
+    settings = Settings(slack_client_id="0000.fake", slack_client_secret="fake-secret", data_dir=tmp_path)
+    deliverer = slack_deliverer(settings, client_base_url=fake_slack.base_url, store=store)
+    store.save_slack_installation(installation(INSTALLED_TEAM_ID, enterprise_id="E0FAKEORG"))
+    spec = SubscriptionSpec("slack", INSTALLED_TEAM_ID, "C0FAKECHAN", library.default.id, "08:30", "Europe/Berlin")
+    subscription = store.save_subscription(
+        spec, now=MONDAY_0700_UTC, next_run_at=MONDAY_0700_UTC, next_local_date=MONDAY_0700_UTC.date()
+    )
+    await deliverer.post(subscription, library.default.passage("3.1"), "fake-key")
+    (post,) = fake_slack.calls_to("chat.postMessage")
+    assert post.token == INSTALLED_BOT_TOKEN
+
+
+def test_oauth_deliverer_needs_the_store_it_finds_tokens_in(tmp_path: Path) -> None:
+    settings = Settings(slack_client_id="0000.fake", slack_client_secret="fake-secret", data_dir=tmp_path)
+    with pytest.raises(ValueError, match="pass store="):
+        slack_deliverer(settings)
+
+
+def installation(team_id: str, *, enterprise_id: str | None = None) -> SlackInstallation:
+    return SlackInstallation(
+        team_id=team_id,
+        enterprise_id=enterprise_id,
+        bot_token=INSTALLED_BOT_TOKEN,
+        installed_at=MONDAY_0700_UTC,
+        bot_scopes=("commands", "chat:write"),
+        installed_by="U0INSTALLER",
+    )
 
 
 async def test_failed_admin_lookup_gets_a_private_answer_not_silence(daily_slack: SlackClient, store: Store) -> None:

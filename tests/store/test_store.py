@@ -51,16 +51,20 @@ def add(store: Store, channel: str = "100", at: datetime = NOW, **changes: objec
 
 
 def test_migrations_apply_once_and_record_their_number(store: Store) -> None:
-    assert store.schema_version() == 2
+    assert store.schema_version() == 3
     assert store.migrate() == []
-    assert store.schema_version() == 2
+    assert store.schema_version() == 3
 
 
 def test_upgrade_applies_numbered_migrations_to_an_empty_database(url: str | None, tmp_path: Path) -> None:
-    assert upgrade(url, tmp_path) == ["0001_subscriptions.sql", "0002_due_index_by_platform.sql"]
+    assert upgrade(url, tmp_path) == [
+        "0001_subscriptions.sql",
+        "0002_due_index_by_platform.sql",
+        "0003_slack_installations.sql",
+    ]
     assert upgrade(url, tmp_path) == []
     store = open_store(url, tmp_path, migrate=False)
-    assert store.schema_version() == 2
+    assert store.schema_version() == 3
     store.close()
 
 
