@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
+import os
 import random
 import sys
 from collections.abc import Sequence
@@ -139,6 +141,9 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
         if reply.is_error and not args.json:
             print(reply.text)
             return 0
+        text = render_plain(dataclasses.replace(reply, has_more=False))  # the console's `more` is not typed here
+        if reply.has_more:
+            text += f"\n  [More results: add --limit {args.limit + commands.PAGE_SIZE}]"
         hits = [
             {
                 "document": h.document,
@@ -151,7 +156,7 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
             }
             for h in reply.hits
         ]
-        _emit(args, {"query": query, "hits": hits}, render_plain(reply))
+        _emit(args, {"query": query, "hits": hits}, text)
     elif args.command == "daily":
         day = args.date or _today()
         document = library.document(args.document)
@@ -213,7 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         if args.command in {"quote", "search", "daily", "context", "cite", "about", "texts"}:
-            return _read_command(args, _library(settings, args.texts))
+            status = _read_command(args, _library(settings, args.texts))
+            sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
+            return status
         if args.command == "console":
             from bot.console import run_console
 
@@ -230,5 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as problem:  # a texts folder that does not exist or holds no text
         print(f"speechbot: {problem}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `speechbot ... | head`: the reader has gone, so stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 141
+    except OSError as problem:  # a data folder or file the system refuses: one line, not a traceback
+        print(f"speechbot: {problem}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130

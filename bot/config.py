@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -17,6 +18,9 @@ SECRET_FIELDS = frozenset(
         "database_url",
     }
 )
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(ValueError):
@@ -99,9 +103,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
     """Settings from `environ` (default: the process environment) over an optional `.env` file."""
     values: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
-        from dotenv import dotenv_values
-
-        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(_env_file_values(env_file))
     values.update(os.environ if environ is None else environ)
     command = (values.get("SLACK_COMMAND") or "/speech").strip()
     if not command.startswith("/"):
@@ -120,6 +122,39 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         slack_client_secret=_optional(values.get("SLACK_CLIENT_SECRET")),
         slack_command=command,
         host=(values.get("SPEECHBOT_HOST") or "0.0.0.0").strip(),  # noqa: S104 - see Settings.host
-        port=_int("PORT", values.get("PORT"), 3000) or 3000,
-        log_level=(values.get("LOG_LEVEL") or "INFO").upper(),
+        port=_port(values.get("PORT")),
+        log_level=_log_level(values.get("LOG_LEVEL")),
     )
+
+
+def _env_file_values(env_file: Path) -> dict[str, str]:
+    """The settings in a `.env` file; a line that is not `NAME=value` is an error, not a silent skip."""
+    from dotenv import dotenv_values
+    from dotenv.parser import parse_stream
+
+    try:
+        text = env_file.read_text(encoding="utf-8-sig")  # Windows editors may start the file with a BOM
+    except OSError as problem:
+        raise ConfigError(f"Cannot read {env_file}: {problem.strerror or problem}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{env_file} is not UTF-8 text; save it as UTF-8.") from None
+    bad = [binding.original.line for binding in parse_stream(io.StringIO(text)) if binding.error]
+    if bad:
+        raise ConfigError(f"{env_file}, line {bad[0]}: write settings as NAME=value (a # starts a comment).")
+    return {k: v for k, v in dotenv_values(stream=io.StringIO(text)).items() if v is not None}
+
+
+def _port(value: str | None) -> int:
+    port = _int("PORT", value, None)
+    if port is None:
+        return 3000
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"PORT must be between 1 and 65535, not {port}.")
+    return port
+
+
+def _log_level(value: str | None) -> str:
+    level = (value or "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}.")
+    return level

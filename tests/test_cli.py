@@ -119,3 +119,53 @@ def test_bare_speechbot_without_tokens_explains_and_opens_the_console(tmp_path: 
     assert result.returncode == 0
     assert result.stdout.startswith("No DISCORD_TOKEN or SLACK_BOT_TOKEN is set")
     assert "We have to consider seriously" in result.stdout
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "bot", "quote", "1-7"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()  # like `speechbot quote 1-7 | head -1` once head has its line
+    errors = reader.stderr.read().decode()
+    reader.wait(timeout=60)
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors
+
+
+def test_search_with_more_hits_suggests_a_larger_limit_not_the_console(tmp_path: Path) -> None:
+    out = speechbot("search", "stalin", "--limit", "2", cwd=tmp_path).stdout
+    assert "type `more`" not in out
+    assert "--limit 7" in out
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({}, "no .txt or .md texts in"),
+        ({"notes.txt": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"}, "notes.txt: looks like a binary file"),
+        ({"notes.txt": "Title\n\n* * *\n\nCafé.\n".encode("cp1252")}, "notes.txt: not UTF-8 text"),
+        ({"notes.txt": b"Title\n\nIntro only.\n\n* * * *\n"}, "notes.txt: the text has no body paragraphs"),
+        ({"notes.txt": b"Title\n\n* * *\n\nBody.\n", "notes.toml": b"date = 1956-02-30\n"}, "notes.toml"),
+    ],
+)
+def test_a_bad_texts_folder_exits_2_with_one_line_naming_it(
+    tmp_path: Path, files: dict[str, bytes], message: str
+) -> None:
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    result = speechbot("search", "stalin", "--texts", str(folder), cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_a_bad_env_file_in_the_working_directory_exits_2_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DISCORD_TOKEN abc\nSLACK_APP_TOKEN='xapp\n", encoding="utf-8")
+    result = speechbot("texts", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "speechbot: .env, line 1: write settings as NAME=value (a # starts a comment)."

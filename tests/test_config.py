@@ -44,3 +44,36 @@ def test_texts_setting_accepts_several_folders() -> None:
 
     settings = load_settings({"SPEECHBOT_TEXTS": f"a{os.pathsep}b"}, env_file=None)
     assert settings.texts == (Path("a"), Path("b"))
+
+
+def test_env_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_bytes("\ufeffDISCORD_TOKEN=from-notepad\n".encode())
+    assert load_settings({}, env_file=env_file).discord_token == "from-notepad"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"DISCORD_TOKEN=abc\nthis line is not a setting\n", r"\.env, line 2: write settings as NAME=value"),
+        (b"DISCORD_TOKEN=\xe9t\xe9\n", r"\.env is not UTF-8 text"),
+    ],
+)
+def test_a_malformed_env_file_is_one_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(content)
+    with pytest.raises(ConfigError, match=message) as raised:
+        load_settings({}, env_file=env_file)
+    assert "\n" not in str(raised.value) and "abc" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("PORT", "0"), ("PORT", "70000"), ("LOG_LEVEL", "loud"), ("LOG_LEVEL", "verbose")]
+)
+def test_out_of_range_settings_give_a_clear_error(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        load_settings({name: value}, env_file=None)
+
+
+def test_log_level_is_accepted_in_any_case() -> None:
+    assert load_settings({"LOG_LEVEL": " debug "}, env_file=None).log_level == "DEBUG"

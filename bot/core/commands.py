@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bot.core.daily import passage_for
 from bot.core.errors import UserError
 from bot.core.library import Library
-from bot.core.refs import clean_input
+from bot.core.refs import clean_input, parse_ref
 from bot.core.render import (
     Quotation,
     about_text,
@@ -134,7 +134,10 @@ def about(library: Library, *, document: str | None = None) -> Reply:
 
 def texts(library: Library) -> Reply:
     """The loaded texts with their ids, for `in:<id>` and `--document`."""
-    lines = [f"`{d.id}`: {d.title} ({len(d.paragraphs)} paragraphs)" for d in library.documents.values()]
+    lines = [
+        f"`{d.id}`: {d.title} ({len(d.paragraphs)} paragraph{'' if len(d.paragraphs) == 1 else 's'})"
+        for d in library.documents.values()
+    ]
     return Reply(kind="texts", text="\n".join(lines))
 
 
@@ -151,8 +154,16 @@ def help_text(prefix: str = "/") -> Reply:
 
 
 _DOCUMENT_OPTION = re.compile(r"(?:^|\s)in:(\S+)")
-_LOOKS_LIKE_REF = re.compile(r"^(?:§|¶)?\s*\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?$")
 _NAMES = ("quote", "search", "context", "daily", "cite", "about", "texts", "help")
+
+
+def _is_ref(text: str) -> bool:
+    """Whether a line is a reference on its own (`3.2`, `§§3`, `3—4`, `para 5`): the same forms `quote` takes."""
+    try:
+        parse_ref(text)
+    except UserError:
+        return False
+    return True
 
 
 def answer(
@@ -173,7 +184,7 @@ def answer(
     try:
         if not text or name == "help":
             return help_text(prefix)
-        if _LOOKS_LIKE_REF.match(text):
+        if _is_ref(text):
             return quote(library, text, document=document, rng=rng)
         if name not in _NAMES:
             return search(library, text, document=document, offset=offset)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import tomllib
@@ -171,7 +172,10 @@ class Document:
 
     def _paragraph_hint(self) -> str:
         count = len(self.paragraphs)
-        return f"The {self.meta.kind} has {count} paragraphs; try `{min(3, count)}` or `{min(3, count)}.2`."
+        example = min(3, count)
+        sentence = 2 if len(self.paragraphs[example - 1].sentences) > 1 else 1  # an example that exists
+        noun = "paragraph" if count == 1 else "paragraphs"
+        return f"The {self.meta.kind} has {count} {noun}; try `{example}` or `{example}.{sentence}`."
 
 
 def _ends(ref: Ref) -> tuple[tuple[int, int | None], tuple[int, int | None]]:
@@ -192,7 +196,8 @@ def parse_document(
     text: str, *, doc_id: str, meta: dict[str, object] | None = None, source: Path | None = None
 ) -> Document:
     """Split a text into title, front matter (before a `* * *` separator) and numbered body."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     separator_at = next((i for i, line in enumerate(lines) if is_separator(line)), None)
     head = "\n".join(lines[:separator_at]) if separator_at is not None else ""
     body = "\n".join(lines[separator_at + 1 :]) if separator_at is not None else text
@@ -207,11 +212,13 @@ def parse_document(
         if looks_like_title:
             body = _drop_first_paragraph(body)
     paragraphs = []
-    for number, paragraph_text in enumerate(split_paragraphs(body), start=1):
+    # a later `* * *` is a section break inside the text, not a paragraph of it
+    body_paragraphs = [p for p in split_paragraphs(body) if not is_separator(p)]
+    for number, paragraph_text in enumerate(body_paragraphs, start=1):
         sentences = tuple(Sentence(number, i, s) for i, s in enumerate(split_sentences(paragraph_text), start=1))
         paragraphs.append(Paragraph(number, sentences))
     if not paragraphs:
-        raise ValueError(f"{doc_id}: the text has no body paragraphs")
+        raise ValueError(f"{doc_id}: the text has no body paragraphs after its title and introduction")
     metadata = _metadata(meta or {}, default_title=title)
     return Document(doc_id, metadata, "\n\n".join(front), tuple(paragraphs), source)
 
@@ -233,7 +240,10 @@ def _metadata(raw: dict[str, object], *, default_title: str) -> Metadata:
 
     date = raw.get("date")
     if isinstance(date, str):
-        date = dt.date.fromisoformat(date)
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            raise ValueError(f"metadata date {date!r} is not a date like 1956-02-25") from None
     return Metadata(
         title=text("title") or default_title,
         short_title=text("short_title"),
@@ -272,14 +282,41 @@ def _run_length(document: Document, run: list[int]) -> int:
 
 
 def read_document(path: Path) -> Document:
-    """Load a text file and the optional `<name>.toml` metadata beside it."""
+    """Load a text file and the optional `<name>.toml` metadata beside it; a bad file is a ValueError naming it."""
     meta_path = path.with_suffix(".toml")
     meta: dict[str, object] = {}
-    if meta_path.is_file():
-        with meta_path.open("rb") as handle:
-            meta = tomllib.load(handle)
+    try:
+        if meta_path.is_file():
+            meta = tomllib.loads(meta_path.read_bytes().decode("utf-8-sig"))
+        data = path.read_bytes()
+    except OSError as problem:
+        raise ValueError(f"cannot read {problem.filename or path}: {problem.strerror or problem}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
+        raise ValueError(f"{meta_path}: not valid TOML metadata ({problem})") from None
     doc_id = slugify(str(meta.get("id") or path.stem))
-    return parse_document(path.read_text(encoding="utf-8"), doc_id=doc_id, meta=meta, source=path)
+    text = _decode(data, path)
+    try:
+        return parse_document(text, doc_id=doc_id, meta=meta, source=path)
+    except ValueError as problem:
+        raise ValueError(f"{path}: {str(problem).removeprefix(f'{doc_id}: ')}") from None
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """A text file's characters: UTF-8 (with or without a byte-order mark) or UTF-16 with one."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\0" not in data[:8192]:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as problem:
+            raise ValueError(
+                f"{path}: not UTF-8 text (byte 0x{data[problem.start]:02x} at position {problem.start}); "
+                "save it as UTF-8"
+            ) from None
+    raise ValueError(f"{path}: looks like a binary file, not text; keep only .txt and .md texts there")
 
 
 MAX_ID_CHARS = 40  # ids travel inside Discord button ids, which hold 100 characters in all
@@ -292,8 +329,10 @@ def slugify(name: str) -> str:
 
 
 def text_files(folder: Path) -> list[Path]:
-    """Texts in a folder, in a stable order."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    """Texts in a folder, in a stable order; hidden files (such as macOS `._name.txt` companions) are skipped."""
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".")
+    )
 
 
 __all__ = [

@@ -3,6 +3,8 @@
 The cache file is named by a hash of every text's path and bytes (and its metadata file) plus the source of
 the modules that parse and index them, so an edited text or a new version of the code simply misses and
 rebuilds. The file is written by this process into a folder the operator chose; it is never shared input.
+A checksum of the pickled bytes, stored in the file's header, turns a truncated or damaged file into a miss
+rather than a crash (or wrong results) at the first search.
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ import hashlib
 import os
 import pickle
 import tempfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from bot.core.corpus import Document, Paragraph, Passage, Sentence
 from bot.core.search import SearchIndex, paused_gc
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+_MAGIC = b"speechbot-index\0"
+_HEADER = len(_MAGIC) + 12  # magic, then the CRC-32 (4 bytes) and length (8 bytes) of the pickled bytes
+_CHUNK = 1 << 20
 _CODE = ("corpus.py", "segment.py", "refs.py", "normalize.py", "search.py", "index_cache.py")
 _PREFIX = "speechbot-index-"
 _KEEP = 3  # cache files kept per folder (a bot and its CLI may load different sets of texts)
@@ -57,13 +63,41 @@ def read(cache_dir: Path, key: str) -> tuple[list[Document], SearchIndex] | None
     """The cached documents and index for `key`, or None when there is no usable cache file."""
     path = cache_dir / f"{_PREFIX}{key}.pickle"
     try:
-        with path.open("rb") as handle, paused_gc():  # a million objects, none of them garbage
-            documents, index = pickle.load(handle)  # noqa: S301 - our own file, named by the content hash
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        with path.open("rb") as handle:
+            if not _intact(handle):
+                return None
+            handle.seek(_HEADER)
+            with paused_gc():  # a million objects, none of them garbage
+                documents, index = pickle.load(handle)  # noqa: S301 - our own file, named by the content hash
+    except Exception:  # a file of another version or damaged in a way the checksum missed: rebuild
         return None
     if not isinstance(index, SearchIndex) or not all(isinstance(d, Document) for d in documents):
         return None
     return documents, index
+
+
+def _intact(handle: BinaryIO) -> bool:
+    """Whether the file has our header and its pickled bytes match the checksum and length stored there."""
+    header = handle.read(_HEADER)
+    if len(header) != _HEADER or not header.startswith(_MAGIC):
+        return False
+    expected_crc = int.from_bytes(header[len(_MAGIC) : len(_MAGIC) + 4], "little")
+    expected_size = int.from_bytes(header[len(_MAGIC) + 4 :], "little")
+    crc, size = 0, 0
+    while chunk := handle.read(_CHUNK):
+        crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+    return (crc, size) == (expected_crc, expected_size)
+
+
+class _Summing:
+    """A file wrapper that keeps the CRC-32 and length of everything written through it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle, self.crc, self.size = handle, 0, 0
+
+    def write(self, data: bytes) -> int:
+        self.crc, self.size = zlib.crc32(data, self.crc), self.size + len(data)
+        return self.handle.write(data)
 
 
 def write(cache_dir: Path, key: str, documents: Sequence[Document], index: SearchIndex) -> None:
@@ -74,7 +108,11 @@ def write(cache_dir: Path, key: str, documents: Sequence[Document], index: Searc
         descriptor, name = tempfile.mkstemp(dir=cache_dir, prefix=_PREFIX, suffix=".tmp")
         temporary = Path(name)
         with os.fdopen(descriptor, "wb") as handle:
-            _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump((list(documents), index))
+            handle.write(bytes(_HEADER))  # filled in once the checksum is known
+            summing = _Summing(handle)
+            _Pickler(summing, protocol=pickle.HIGHEST_PROTOCOL).dump((list(documents), index))
+            handle.seek(0)
+            handle.write(_MAGIC + summing.crc.to_bytes(4, "little") + summing.size.to_bytes(8, "little"))
         os.replace(temporary, cache_dir / f"{_PREFIX}{key}.pickle")
         temporary = None
         cached = sorted(cache_dir.glob(f"{_PREFIX}*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)

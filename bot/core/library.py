@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.core.corpus import Document, read_document, text_files
+from bot.core.corpus import MAX_ID_CHARS, Document, read_document, text_files
 from bot.core.errors import UserError
 from bot.core.search import Hit, SearchIndex, paused_gc
 
@@ -25,8 +25,9 @@ class Library:
         self.documents: dict[str, Document] = {}
         for document in documents:
             doc_id, n = document.id, 2
-            while doc_id in self.documents:
-                doc_id, n = f"{document.id}-{n}", n + 1
+            while doc_id in self.documents:  # a second text of the same name: `-2`, still within MAX_ID_CHARS
+                suffix = f"-{n}"
+                doc_id, n = f"{document.id[: MAX_ID_CHARS - len(suffix)].rstrip('-')}{suffix}", n + 1
             if doc_id != document.id:
                 object.__setattr__(document, "id", doc_id)
             self.documents[doc_id] = document
@@ -48,12 +49,21 @@ class Library:
         for folder in folders:
             if not folder.is_dir():
                 raise ValueError(f"texts folder not found: {folder}")
-            paths.extend(text_files(folder))
+            try:
+                found = text_files(folder)
+            except OSError as problem:
+                raise ValueError(f"cannot read the texts folder {folder}: {problem.strerror or problem}") from None
+            if not found:
+                raise ValueError(f"no .txt or .md texts in {folder}")
+            paths.extend(found)
         if cache_dir is None:
             return cls(_read_all(paths))
         from bot.core import index_cache  # only here: hashing and pickling cost start-up time otherwise
 
-        key = index_cache.cache_key(paths)
+        try:
+            key = index_cache.cache_key(paths)
+        except OSError:  # a text that cannot be read: reading it below says which, in one line
+            return cls(_read_all(paths))
         cached = index_cache.read(Path(cache_dir), key)
         if cached is not None:
             documents, index = cached

@@ -10,8 +10,8 @@ from bot.core.errors import UserError
 
 _REF = re.compile(
     r"""^(?:§+|¶|para(?:graph)?\.?|par\.?|p\.)?\s*
-        (?P<p1>\d{1,6})(?:\.(?P<s1>\d{1,6}))?
-        (?:\s*[-–—]\s*(?P<p2>\d{1,6})(?:\.(?P<s2>\d{1,6}))?)?$""",
+        (?P<p1>\d+)(?:\.(?P<s1>\d+))?
+        (?:\s*[-–—]\s*(?P<p2>\d+)(?:\.(?P<s2>\d+))?)?$""",
     re.VERBOSE | re.IGNORECASE,
 )
 

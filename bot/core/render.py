@@ -63,16 +63,19 @@ def citation(passage: Passage, style: str = "mla") -> str:
         author = _joined(meta.speaker_family, meta.speaker_given) or meta.speaker
         date = f"{meta.date.day} {_mla_month(meta.date.month)} {meta.date.year}" if meta.date else None
         tail = ", ".join(x for x in (occasion, date, meta.place) if x)
-        parts = [f"{author}." if author else None, f"\u201c{meta.title}.\u201d", f"{tail}," if tail else None]
+        title = meta.title if meta.title.endswith(("?", "!", ".")) else f"{meta.title}."
+        parts = [f"{author}." if author else None, f"\u201c{title}\u201d", f"{tail}," if tail else None]
         return " ".join(p for p in parts if p) + f" {'pars' if many else 'par'}. {span}."
     if chosen == "apa":
         initial = f"{meta.speaker_given[0]}." if meta.speaker_given else None
-        author = _joined(meta.speaker_family, initial) or meta.speaker or meta.title
+        author = _joined(meta.speaker_family, initial) or meta.speaker
         date = f"({meta.date.year}, {meta.date:%B} {meta.date.day})" if meta.date else "(n.d.)"
         where = ", ".join(x for x in (occasion, meta.place) if x)
-        surname = meta.speaker_family or author
+        surname = meta.speaker_family or author or meta.title  # with no speaker, the title stands for one
         year = meta.date.year if meta.date else "n.d."
-        reference = f"{author} {date}. {_sentence_case(meta.title)} [Speech]." + (f" {where}." if where else "")
+        work = f"{_sentence_case(meta.title)} [Speech]."
+        reference = f"{author} {date}. {work}" if author else f"{work} {date}."  # no author: the title leads
+        reference += f" {where}." if where else ""
         return f"{reference} In text: ({surname}, {year}, {'paras' if many else 'para'}. {span})"
     date = f"{meta.date:%B} {meta.date.day}, {meta.date.year}" if meta.date else None
     where = ", ".join(x for x in (meta.kind, meta.occasion, meta.place, date) if x)
@@ -98,8 +101,25 @@ def split_text(text: str, limit: int) -> list[str]:
     """Text cut at sentence boundaries into parts of at most `limit` characters, marked `(1/3)` when cut."""
     if len(text) <= limit:
         return [text]
-    marker_room = len(" (99/99)")
-    budget = max(limit - marker_room, 20)
+    digits = 1
+    while True:
+        room = len(f" ({'9' * digits}/{'9' * digits})")
+        if limit - room < _MIN_MARKED_PART:
+            return _pack(text, max(limit, 1))  # too narrow for markers: plain parts that fit
+        parts = _pack(text, limit - room)
+        if len(parts) == 1:
+            return parts  # longer than the limit only by spaces that were tidied: one part, no "(1/1)"
+        if len(str(len(parts))) <= digits:
+            total = len(parts)
+            return [f"{part} ({number}/{total})" for number, part in enumerate(parts, start=1)]
+        digits = len(str(len(parts)))  # a hundred parts or more need a wider marker; cut again
+
+
+_MIN_MARKED_PART = 20  # below this, a `(12/34)` marker would take more room than the text it marks
+
+
+def _pack(text: str, budget: int) -> list[str]:
+    """Sentences (or, when one is too long, runs of words) packed into parts of at most `budget` characters."""
     pieces: list[tuple[str, str]] = []  # (joiner before, text)
     for p_index, paragraph in enumerate(split_paragraphs(text)):
         for s_index, sentence in enumerate(split_sentences(paragraph)):
@@ -118,8 +138,7 @@ def split_text(text: str, limit: int) -> list[str]:
             current = piece
     if current:
         parts.append(current)
-    total = len(parts)
-    return [f"{part} ({number}/{total})" for number, part in enumerate(parts, start=1)]
+    return parts
 
 
 def _split_words(sentence: str, budget: int) -> list[str]:

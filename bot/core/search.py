@@ -701,14 +701,21 @@ class SearchIndex:
         found = [(matched_words[w], start, end) for w, start, end in words_with_spans(text) if w in matched_words]
         if not found:
             return (0, 0)
-        window = max(2 * len(terms) + 2, 3)
+        reach = max(2 * len(terms) + 2, 3) * 12  # characters a highlighted stretch may run past its first word
         best: tuple[int, int, int] = (0, 0, 0)
-        for i in range(len(found)):
-            inside = [item for item in found[i:] if item[1] - found[i][1] <= window * 12]
-            distinct = len({term for term, _, _ in inside})
-            span = (inside[0][1], inside[-1][2])
+        held: Counter[int] = Counter()  # terms of the words found[i:end], kept as the window slides (linear time)
+        end = 0
+        for i, (_, start, _) in enumerate(found):
+            while end < len(found) and found[end][1] - start <= reach:
+                held[found[end][0]] += 1
+                end += 1
+            distinct = len(held)
+            span = (start, found[end - 1][2])
             if distinct > best[0] or (distinct == best[0] and span[1] - span[0] < best[2] - best[1]):
                 best = (distinct, *span)
+            held[found[i][0]] -= 1
+            if not held[found[i][0]]:
+                del held[found[i][0]]
         return best[1], best[2]
 
 

@@ -23,6 +23,13 @@ def test_a_bare_reference_quotes_it(library: Library) -> None:
     assert reply.quotation is not None and reply.quotation.ref == "3.2"
 
 
+@pytest.mark.parametrize(("line", "ref"), [("§§3", "3"), ("3—4", "3-4"), ("para 5", "5"), ("¶ 2.1", "2.1")])
+def test_every_reference_form_quote_takes_also_quotes_when_typed_bare(library: Library, line: str, ref: str) -> None:
+    reply = ask(library, line)
+    assert reply.kind == "quote"
+    assert reply.quotation is not None and reply.quotation.ref == ref
+
+
 def test_plain_words_search(library: Library) -> None:
     reply = ask(library, "/speech enemy of the peopel")
     assert reply.kind == "search"

@@ -126,3 +126,101 @@ def test_document_ids_are_short_slugs_whatever_the_file_is_called(tmp_path: Path
     assert len(document.id) <= 40
     assert document.id.startswith("a-very-long-title-of-a-reader")
     assert not document.id.endswith("-")
+
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def test_byte_order_mark_is_not_part_of_the_title(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bom.txt", "\ufeffMy Title\r\n\r\nIntro.\r\n\r\n* * *\r\n\r\nBody one. Two.\r\n".encode())
+    document = read_document(path)
+    assert document.title == "My Title"
+    assert document.front_matter == "Intro."
+    assert [s.text for s in document.sentences] == ["Body one.", "Two."]
+
+
+def test_utf16_text_with_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, "notepad.txt", "Title\n\n* * *\n\nHello there. Two.\n".encode("utf-16"))
+    assert read_document(path).paragraphs[0].text == "Hello there. Two."
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("Title\n\n* * *\n\nCafé society.\n".encode("latin-1"), r"latin\.txt: not UTF-8 text \(byte 0xe9"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"latin\.txt: looks like a binary file"),
+    ],
+)
+def test_a_file_that_is_not_utf8_text_is_refused_by_name(tmp_path: Path, data: bytes, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        read_document(_write(tmp_path, "latin.txt", data))
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [("title = \n", r"meta\.toml: not valid TOML metadata"), ('date = "soon"\n', r"meta\.txt: metadata date 'soon'")],
+)
+def test_bad_metadata_is_refused_naming_the_file(tmp_path: Path, toml: str, message: str) -> None:
+    path = _write(tmp_path, "meta.txt", b"Title\n\n* * *\n\nBody.\n")
+    (tmp_path / "meta.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        read_document(path)
+
+
+def test_an_unreadable_file_is_a_value_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, "locked.txt", b"Title\n\n* * *\n\nBody.\n")
+
+    read_bytes = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self.name == path.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)  # the OS refusing, as for a file without read permission
+    with pytest.raises(ValueError, match=r"cannot read .*locked\.txt: Permission denied"):
+        Library.load([tmp_path], cache_dir=tmp_path / "cache")
+
+
+def test_a_text_of_only_front_matter_is_refused_by_file_name(tmp_path: Path) -> None:
+    path = _write(tmp_path, "intro.txt", b"Title\n\nOnly an introduction.\n\n* * *\n")
+    with pytest.raises(ValueError, match=r"intro\.txt: the text has no body paragraphs"):
+        read_document(path)
+
+
+def test_hidden_companion_files_are_not_loaded(tmp_path: Path) -> None:
+    _write(tmp_path, "speech.txt", b"Title\n\n* * *\n\nBody.\n")
+    _write(tmp_path, "._speech.txt", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ")
+    assert [d.id for d in Library.load([tmp_path], include_seeds=False).documents.values()] == ["speech"]
+
+
+def test_an_empty_texts_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(ValueError, match=r"no \.txt or \.md texts in"):
+        Library.load([tmp_path])
+
+
+def test_a_section_break_inside_the_body_is_not_a_paragraph() -> None:
+    document = parse_document("Title\n\nIntro.\n\n* * *\n\nFirst. Here.\n\n* * *\n\nAfter the break.\n", doc_id="t")
+    assert [p.text for p in document.paragraphs] == ["First. Here.", "After the break."]
+    assert all("*" not in p.text for p in document.daily_passages)
+
+
+def test_classic_mac_line_endings_without_a_separator_keep_the_body() -> None:
+    document = parse_document("A Title\r\rBody one. Body two.\r\rBody three.\r", doc_id="mac")
+    assert document.title == "A Title"
+    assert [p.text for p in document.paragraphs] == ["Body one. Body two.", "Body three."]
+
+
+def test_ids_of_two_texts_with_the_same_long_name_both_stay_short(tmp_path: Path) -> None:
+    name = "a reader of sources about the soviet union and its leaders"
+    for folder in ("one", "two"):
+        _write(tmp_path / folder, f"{name}.txt", b"Title\n\n* * *\n\nBody.\n")
+    library = Library.load([tmp_path / "one", tmp_path / "two"], include_seeds=False)
+    ids = list(library.documents)
+    assert len(set(ids)) == 2 and all(len(doc_id) <= 40 for doc_id in ids), ids
+    assert ids[1].endswith("-2")

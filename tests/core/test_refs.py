@@ -53,6 +53,8 @@ def test_paragraph_range_keeps_paragraph_break(library: Library) -> None:
     ("ref", "message"),
     [
         ("9", "The speech has 7 paragraphs; try `3` or `3.2`."),
+        ("12345678", "The speech has 7 paragraphs; try `3` or `3.2`."),
+        ("3.1234567", "Paragraph 3 has 4 sentences"),
         ("0", "The speech has 7 paragraphs; try `3` or `3.2`."),
         ("3.9", "Paragraph 3 has 4 sentences; try `3.1` to `3.4`."),
         ("1.2", "Paragraph 1 has 1 sentence; try `1.1`."),
@@ -85,3 +87,13 @@ def test_odd_characters_in_references_are_handled(library: Library, text: str) -
         assert len(problem.message) < 200
     else:
         assert passage.ref.startswith("3")
+
+
+def test_hint_for_a_one_paragraph_text_offers_references_that_exist() -> None:
+    from bot.core.corpus import parse_document
+
+    document = parse_document("Title\n\n* * *\n\nOnly one sentence here.\n", doc_id="short")
+    with pytest.raises(UserError) as raised:
+        document.passage("2")
+    assert raised.value.message == "The speech has 1 paragraph; try `1` or `1.1`."
+    assert document.passage("1.1").text == "Only one sentence here."

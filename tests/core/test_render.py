@@ -62,3 +62,34 @@ def test_a_sentence_longer_than_the_limit_is_cut_between_words() -> None:
     parts = split_text(sentence, 60)
     assert all(len(p) <= 60 for p in parts)
     assert all(body.split() and set(body.rsplit(" (", 1)[0].split()) <= {"word", "word."} for body in parts)
+
+
+def test_parts_fit_the_limit_when_there_are_a_hundred_or_more() -> None:
+    text = " ".join(["a"] * 3000) + "."  # one long sentence, cut between words into full parts
+    parts = split_text(text, 60)
+    assert len(parts) >= 100
+    assert all(len(part) <= 60 for part in parts), max(parts, key=len)
+    assert parts[-1].endswith(f"({len(parts)}/{len(parts)})")
+
+
+def test_parts_fit_a_narrow_limit_and_one_part_gets_no_marker() -> None:
+    text = " ".join(["word"] * 30) + "."
+    assert all(len(part) <= 20 for part in split_text(text, 20))
+    assert split_text("One.  Two.", 9) == ["One. Two."]  # longer only by a tidied space
+
+
+def test_mla_title_ending_in_a_question_mark_gets_no_extra_period() -> None:
+    from bot.core.corpus import parse_document
+
+    document = parse_document("T\n\n* * *\n\nOne.\n", doc_id="q", meta={"title": "What Is to Be Done?"})
+    assert citation(document.passage("1"), "mla") == "“What Is to Be Done?” par. 1."
+
+
+def test_citations_of_a_text_without_speaker_or_date_name_the_title_once() -> None:
+    from bot.core.corpus import parse_document
+
+    document = parse_document("Untitled\n\n* * *\n\nOne. Two.\n\nThree.\n", doc_id="bare")
+    apa = citation(document.passage("1-2"), "apa")
+    assert apa == "Untitled [Speech]. (n.d.). In text: (Untitled, n.d., paras. 1-2)"
+    for style in ("mla", "apa", "chicago"):
+        assert "None" not in citation(document.passage("2"), style)

@@ -69,3 +69,15 @@ def test_unwritable_cache_folder_still_loads(tmp_path: Path) -> None:
     library = Library.load(cache_dir=blocker / "cache")
     assert library.search("NKVD")[0].paragraph == 5
     assert seeds_dir().is_dir()
+
+
+def test_damaged_cache_file_is_rebuilt_not_trusted(tmp_path: Path) -> None:
+    Library.load(cache_dir=tmp_path)
+    (cache_file,) = _cache_files(tmp_path)
+    intact = cache_file.read_bytes()
+    for damaged in (intact[: len(intact) // 2], intact[:-200] + bytes(200), intact.replace(b"Stalin", b"Stolin")):
+        cache_file.write_bytes(damaged)
+        library = Library.load(cache_dir=tmp_path)
+        assert library.search("enemy of the peopel")[0].ref == "3.1"
+        assert library.search("Stalin")[0].text.count("Stalin")
+        assert _cache_files(tmp_path)[0].read_bytes() == intact

@@ -175,3 +175,16 @@ def test_unknown_document_finds_nothing_rather_than_everything(library: Library)
     index = SearchIndex(library.documents.values())
     assert index.search("Stalin", document="no-such-text") == []
     assert index.search("Stalin", document="secret-speech")
+
+
+def test_highlighting_a_sentence_of_a_hundred_thousand_words_is_quick() -> None:
+    import time
+
+    from bot.core.corpus import parse_document
+
+    words = ("stalin party power people congress " * 20_000).split()  # one paragraph without a full stop
+    library = Library([parse_document("Long\n\n* * *\n\n" + " ".join(words) + "\n", doc_id="long")])
+    started = time.perf_counter()
+    hit = library.search("stalin power", limit=1)[0]
+    assert time.perf_counter() - started < 5  # the span search was quadratic: minutes for this sentence
+    assert hit.text[slice(*hit.match)] == "stalin party power"
