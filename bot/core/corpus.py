@@ -54,6 +54,7 @@ class Metadata:
 
     title: str
     short_title: str | None = None
+    sentence_case_title: str | None = None  # APA's form of the title, with proper nouns kept capitalised
     speaker: str | None = None
     speaker_family: str | None = None
     speaker_given: str | None = None
@@ -247,6 +248,7 @@ def _metadata(raw: dict[str, object], *, default_title: str) -> Metadata:
     return Metadata(
         title=text("title") or default_title,
         short_title=text("short_title"),
+        sentence_case_title=text("sentence_case_title"),
         speaker=text("speaker"),
         speaker_family=text("speaker_family"),
         speaker_given=text("speaker_given"),

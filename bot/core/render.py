@@ -73,7 +73,7 @@ def citation(passage: Passage, style: str = "mla") -> str:
         where = ", ".join(x for x in (occasion, meta.place) if x)
         surname = meta.speaker_family or author or meta.title  # with no speaker, the title stands for one
         year = meta.date.year if meta.date else "n.d."
-        work = f"{_sentence_case(meta.title)} [Speech]."
+        work = f"{meta.sentence_case_title or _sentence_case(meta.title, passage.document)} [Speech]."
         reference = f"{author} {date}. {work}" if author else f"{work} {date}."  # no author: the title leads
         reference += f" {where}." if where else ""
         return f"{reference} In text: ({surname}, {year}, {'paras' if many else 'para'}. {span})"
@@ -92,9 +92,16 @@ def _mla_month(month: int) -> str:
     return names[month - 1]
 
 
-def _sentence_case(title: str) -> str:
+def _sentence_case(title: str, document: Document) -> str:
+    """APA's sentence case, lowering only words the text itself writes in lower case.
+
+    A word the text never writes in lower case may be a name ("Gettysburg"), so it keeps its capital;
+    metadata can give the exact form as `sentence_case_title`.
+    """
+    lowercase_in_text = set(re.findall(r"\b[a-z][a-z']*\b", " ".join(p.text for p in document.paragraphs)))
     words = title.split(" ")
-    return " ".join([words[0], *(w if w.isupper() else w.lower() for w in words[1:])])
+    kept = [w.lower() if w.lower() in lowercase_in_text and not w.isupper() else w for w in words[1:]]
+    return " ".join([words[0], *kept])
 
 
 def split_text(text: str, limit: int) -> list[str]:

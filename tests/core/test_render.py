@@ -93,3 +93,19 @@ def test_citations_of_a_text_without_speaker_or_date_name_the_title_once() -> No
     assert apa == "Untitled [Speech]. (n.d.). In text: (Untitled, n.d., paras. 1-2)"
     for style in ("mla", "apa", "chicago"):
         assert "None" not in citation(document.passage("2"), style)
+
+
+def test_apa_sentence_case_keeps_names_the_text_never_writes_in_lower_case() -> None:
+    from bot.core.corpus import parse_document
+
+    document = parse_document(
+        "A Speech On Liberty At Peoria\n\n* * *\n\nI speak on liberty at this speech. It is a long speech.\n",
+        doc_id="peoria",
+        meta={"speaker": "Abraham Lincoln", "speaker_family": "Lincoln", "speaker_given": "Abraham"},
+    )
+    text = citation(document.passage("1"), "apa")
+    assert "A speech on liberty at Peoria [Speech]." in text
+
+
+def test_apa_uses_the_sentence_case_title_from_metadata(library: Library) -> None:
+    assert "Khrushchev's secret speech, 1956 [Speech]." in citation(library.document().passage("1"), "apa")
