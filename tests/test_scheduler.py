@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,6 @@ from bot.scheduler import (
     discord_shard_filter,
 )
 from bot.store import Store, Subscription, SubscriptionSpec, open_store
-from tests.store.backends import BACKENDS, database_url
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 3, 9, 23, 0, tzinfo=UTC)  # Tuesday 10 March 2026, 00:00 in Berlin
@@ -85,19 +83,6 @@ class FakePlatform:
 @pytest.fixture(scope="module")
 def library() -> Library:
     return Library.load()
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
-    with database_url(request.param, tmp_path) as found:
-        yield found
-
-
-@pytest.fixture
-def store(url: str | None, tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(url, tmp_path)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import asyncio
 import json
 import re
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -21,7 +21,6 @@ from bot.slack.runner import SlackHttpServer, run_slack_http, run_slack_socket, 
 from bot.store import Store, open_store
 from tests.fakes.slack_api import INSTALLED_BOT_TOKEN, INSTALLED_TEAM_ID, FakeSlack
 from tests.slack.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, SlackClient, all_text
-from tests.store.backends import BACKENDS, database_url
 
 OAUTH_CLIENT_ID = "0000.fake-client-id"
 
@@ -111,19 +110,6 @@ def test_http_manifest_points_at_events_and_oauth_redirect() -> None:
     assert "\t" not in text
 
 
-@pytest.fixture(params=BACKENDS)
-def oauth_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
-    with database_url(request.param, tmp_path) as found:
-        yield found
-
-
-@pytest.fixture
-def oauth_store(oauth_url: str | None, tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(oauth_url, tmp_path)
-    yield opened
-    opened.close()
-
-
 def oauth_config(tmp_path: Path, database_url: str | None = None) -> OAuthConfig:
     return OAuthConfig(
         client_id=OAUTH_CLIENT_ID, client_secret="fake-client-secret", data_dir=tmp_path, database_url=database_url
@@ -132,7 +118,7 @@ def oauth_config(tmp_path: Path, database_url: str | None = None) -> OAuthConfig
 
 @pytest.fixture
 async def oauth_server(
-    library: Library, fake_slack: FakeSlack, oauth_store: Store, tmp_path: Path
+    library: Library, fake_slack: FakeSlack, store: Store, tmp_path: Path
 ) -> AsyncIterator[SlackHttpServer]:
     server = await start_slack_http(
         library,
@@ -140,7 +126,7 @@ async def oauth_server(
         oauth=oauth_config(tmp_path),
         port=0,
         client_base_url=fake_slack.base_url,
-        store=oauth_store,
+        store=store,
     )
     yield server
     await server.close()
@@ -174,7 +160,7 @@ async def finish_install(
 
 @pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")  # inside slack_sdk
 async def test_oauth_install_then_slash_command_from_the_new_workspace(
-    oauth_server: SlackHttpServer, fake_slack: FakeSlack, oauth_store: Store, tmp_path: Path
+    oauth_server: SlackHttpServer, fake_slack: FakeSlack, store: Store, tmp_path: Path
 ) -> None:
     async with aiohttp.ClientSession() as session:
         query, cookie = await install_link(session, oauth_server)
@@ -183,7 +169,7 @@ async def test_oauth_install_then_slash_command_from_the_new_workspace(
         done = await finish_install(session, oauth_server, query["state"][0], cookie)
         assert done.status == 200
         assert fake_slack.calls_to("oauth.v2.access")
-        installed = oauth_store.slack_installation(team_id=INSTALLED_TEAM_ID, enterprise_id=None)
+        installed = store.slack_installation(team_id=INSTALLED_TEAM_ID, enterprise_id=None)
         assert installed is not None
         assert (installed.bot_token, installed.installed_by) == (INSTALLED_BOT_TOKEN, "U0INSTALLER")
         assert "chat:write" in installed.bot_scopes
@@ -198,13 +184,13 @@ async def test_oauth_install_then_slash_command_from_the_new_workspace(
 
 
 async def test_oauth_redirect_with_forged_state_is_refused(
-    oauth_server: SlackHttpServer, fake_slack: FakeSlack, oauth_store: Store
+    oauth_server: SlackHttpServer, fake_slack: FakeSlack, store: Store
 ) -> None:
     url = f"{oauth_server.url}/slack/oauth_redirect?code=fake-oauth-code&state=forged"
     async with aiohttp.ClientSession() as session, session.get(url) as response:
         assert response.status >= 400
     assert fake_slack.calls_to("oauth.v2.access") == []
-    assert oauth_store.slack_installation(team_id=INSTALLED_TEAM_ID, enterprise_id=None) is None
+    assert store.slack_installation(team_id=INSTALLED_TEAM_ID, enterprise_id=None) is None
 
 
 @pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")  # inside slack_sdk
@@ -219,12 +205,12 @@ async def test_oauth_state_is_good_for_one_install_only(oauth_server: SlackHttpS
 
 @pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")  # inside slack_sdk
 async def test_install_started_on_one_process_finishes_on_another_sharing_the_database(
-    library: Library, fake_slack: FakeSlack, oauth_url: str | None, tmp_path: Path
+    library: Library, fake_slack: FakeSlack, url: str | None, tmp_path: Path
 ) -> None:
     servers, stores = [], []
     try:
         for _ in range(2):
-            stores.append(open_store(oauth_url, tmp_path))
+            stores.append(open_store(url, tmp_path))
             servers.append(
                 await start_slack_http(
                     library,
@@ -251,12 +237,12 @@ async def test_install_started_on_one_process_finishes_on_another_sharing_the_da
 
 @pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")  # inside slack_sdk
 async def test_oauth_server_without_a_store_opens_the_database_its_config_names_and_closes_it(
-    library: Library, fake_slack: FakeSlack, oauth_url: str | None, tmp_path: Path
+    library: Library, fake_slack: FakeSlack, url: str | None, tmp_path: Path
 ) -> None:
     server = await start_slack_http(
         library,
         signing_secret=SIGNING_SECRET,
-        oauth=oauth_config(tmp_path, oauth_url),
+        oauth=oauth_config(tmp_path, url),
         port=0,
         client_base_url=fake_slack.base_url,
     )
@@ -267,7 +253,7 @@ async def test_oauth_server_without_a_store_opens_the_database_its_config_names_
     finally:
         await server.close()
     assert server.owned_store is not None
-    reopened = open_store(oauth_url, tmp_path)
+    reopened = open_store(url, tmp_path)
     try:
         installed = reopened.slack_installation(team_id=INSTALLED_TEAM_ID, enterprise_id=None)
     finally:

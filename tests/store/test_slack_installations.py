@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from bot.store import SlackInstallation, Store, open_store
-from tests.store.backends import BACKENDS, database_url
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 TEN_MINUTES = timedelta(minutes=10)
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
-    with database_url(request.param, tmp_path) as found:
-        yield found
-
-
-@pytest.fixture
-def store(url: str | None, tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(url, tmp_path)
-    yield opened
-    opened.close()
 
 
 def installation(team_id: str | None = "T0FAKETEAM", **changes: object) -> SlackInstallation:

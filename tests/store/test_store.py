@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,23 +13,9 @@ import pytest
 from bot.store import Store, Subscription, SubscriptionSpec, open_store, upgrade
 from bot.store.base import DUE_QUERY
 from bot.store.sqlite import DATABASE_FILE
-from tests.store.backends import BACKENDS, database_url
 
 NOW = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
-    with database_url(request.param, tmp_path) as found:
-        yield found
-
-
-@pytest.fixture
-def store(url: str | None, tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(url, tmp_path)
-    yield opened
-    opened.close()
 
 
 def spec(channel: str = "100", **changes: object) -> SubscriptionSpec:
