@@ -49,47 +49,16 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         """Keep the bot part of a finished OAuth install (or of a token rotation)."""
         if not installation.bot_token:
             raise ValueError("a Slack installation without a bot token cannot be kept (the app needs bot scopes)")
-        await asyncio.to_thread(
-            self.store.save_slack_installation,
-            SlackInstallation(
-                team_id=installation.team_id,
-                enterprise_id=installation.enterprise_id,
-                bot_token=installation.bot_token,
-                installed_at=datetime.fromtimestamp(installation.installed_at, UTC),
-                is_enterprise_install=bool(installation.is_enterprise_install),
-                app_id=installation.app_id,
-                enterprise_name=installation.enterprise_name,
-                enterprise_url=installation.enterprise_url,
-                team_name=installation.team_name,
-                bot_id=installation.bot_id,
-                bot_user_id=installation.bot_user_id,
-                bot_scopes=tuple(installation.bot_scopes or ()),
-                bot_refresh_token=installation.bot_refresh_token,
-                bot_token_expires_at=_moment(installation.bot_token_expires_at),
-                installed_by=installation.user_id or None,
-            ),
+        record = _record(
+            installation.to_bot(),
+            enterprise_url=installation.enterprise_url,
+            installed_by=installation.user_id or None,
         )
+        await asyncio.to_thread(self.store.save_slack_installation, record)
 
     async def async_save_bot(self, bot: Bot) -> None:
         """Keep a bot installation; the installer already on record stays."""
-        await asyncio.to_thread(
-            self.store.save_slack_installation,
-            SlackInstallation(
-                team_id=bot.team_id,
-                enterprise_id=bot.enterprise_id,
-                bot_token=bot.bot_token,
-                installed_at=datetime.fromtimestamp(bot.installed_at, UTC),
-                is_enterprise_install=bool(bot.is_enterprise_install),
-                app_id=bot.app_id,
-                enterprise_name=bot.enterprise_name,
-                team_name=bot.team_name,
-                bot_id=bot.bot_id,
-                bot_user_id=bot.bot_user_id,
-                bot_scopes=tuple(bot.bot_scopes or ()),
-                bot_refresh_token=bot.bot_refresh_token,
-                bot_token_expires_at=_moment(bot.bot_token_expires_at),
-            ),
-        )
+        await asyncio.to_thread(self.store.save_slack_installation, _record(bot))
 
     async def _find(self, enterprise_id: str | None, team_id: str | None) -> SlackInstallation | None:
         return await asyncio.to_thread(self.store.slack_installation, team_id=team_id, enterprise_id=enterprise_id)
@@ -187,3 +156,24 @@ class DatabaseOAuthStateStore(AsyncOAuthStateStore):
     async def async_consume(self, state: str) -> bool:
         """True once for a state we issued that has not expired; a forged or replayed one is False."""
         return await asyncio.to_thread(self.store.consume_oauth_state, state, now=self.now())
+
+
+def _record(bot: Bot, *, enterprise_url: str | None = None, installed_by: str | None = None) -> SlackInstallation:
+    """Our row for slack-sdk's bot installation; only an OAuth install knows the org URL and the installer."""
+    return SlackInstallation(
+        team_id=bot.team_id,
+        enterprise_id=bot.enterprise_id,
+        bot_token=bot.bot_token,
+        installed_at=datetime.fromtimestamp(bot.installed_at, UTC),
+        is_enterprise_install=bool(bot.is_enterprise_install),
+        app_id=bot.app_id,
+        enterprise_name=bot.enterprise_name,
+        enterprise_url=enterprise_url,
+        team_name=bot.team_name,
+        bot_id=bot.bot_id,
+        bot_user_id=bot.bot_user_id,
+        bot_scopes=tuple(bot.bot_scopes or ()),
+        bot_refresh_token=bot.bot_refresh_token,
+        bot_token_expires_at=_moment(bot.bot_token_expires_at),
+        installed_by=installed_by,
+    )
