@@ -134,6 +134,19 @@ def _pack(text: str, budget: int) -> list[str]:
             for chunk in _split_words(sentence, budget):
                 pieces.append((joiner, chunk))
                 joiner = " "
+    return _fill(pieces, budget)
+
+
+def _split_words(sentence: str, budget: int) -> list[str]:
+    """A sentence longer than the budget, cut between words (never inside one unless it alone is too long)."""
+    if len(sentence) <= budget:
+        return [sentence]
+    slices = [word[i : i + budget] for word in sentence.split(" ") for i in range(0, max(len(word), 1), budget)]
+    return _fill([(" ", piece) for piece in slices], budget)
+
+
+def _fill(pieces: list[tuple[str, str]], budget: int) -> list[str]:
+    """Greedily join (joiner, text) pieces into parts of at most `budget` characters, in order."""
     parts: list[str] = []
     current = ""
     for joiner, piece in pieces:
@@ -146,30 +159,6 @@ def _pack(text: str, budget: int) -> list[str]:
     if current:
         parts.append(current)
     return parts
-
-
-def _split_words(sentence: str, budget: int) -> list[str]:
-    """A sentence longer than the budget, cut between words (never inside one unless it alone is too long)."""
-    if len(sentence) <= budget:
-        return [sentence]
-    chunks: list[str] = []
-    current = ""
-    for word in sentence.split(" "):
-        while len(word) > budget:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(word[:budget])
-            word = word[budget:]
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) <= budget:
-            current = candidate
-        else:
-            chunks.append(current)
-            current = word
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def highlight_parts(hit: Hit) -> tuple[str, str, str]:
