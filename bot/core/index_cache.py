@@ -21,11 +21,11 @@ from typing import Any, BinaryIO
 from bot.core.corpus import Document, Paragraph, Passage, Sentence
 from bot.core.search import SearchIndex, paused_gc
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _MAGIC = b"speechbot-index\0"
 _HEADER = len(_MAGIC) + 12  # magic, then the CRC-32 (4 bytes) and length (8 bytes) of the pickled bytes
 _CHUNK = 1 << 20
-_CODE = ("corpus.py", "segment.py", "refs.py", "normalize.py", "search.py", "index_cache.py")
+_CODE = ("corpus.py", "segment.py", "refs.py", "normalize.py", "index_cache.py")
 _PREFIX = "speechbot-index-"
 _KEEP = 3  # cache files kept per folder (a bot and its CLI may load different sets of texts)
 
@@ -34,8 +34,8 @@ def cache_key(paths: Sequence[Path]) -> str:
     """A hash of the texts (paths, bytes, metadata files) and of the code that reads and indexes them."""
     digest = hashlib.sha256(f"speechbot index cache {CACHE_FORMAT}\n".encode())
     here = Path(__file__).resolve().parent
-    for name in _CODE:
-        digest.update((here / name).read_bytes())
+    for path in [*(here / name for name in _CODE), *sorted((here / "search").glob("*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for path in paths:
         for part in (path, path.with_suffix(".toml")):
             digest.update(str(part.resolve()).encode() + b"\0")

@@ -214,6 +214,28 @@ def word_ids(texts: Iterable[str], vocabulary: defaultdict[str, int]) -> Iterato
         yield ids
 
 
+# British and American spellings of one word, folded to one key: honour/honor, organise/organize, centre/center.
+_SPELLINGS = [
+    (re.compile(r"^(\w{3,})our(s|ed|ing|able|ably|ite|ites|ful|less|er|ers|hood|hoods)?$"), r"\1or\2"),
+    (re.compile(r"^(\w{3,})([iy])s(e|es|ed|ing|ation|ations|er|ers)$"), r"\1\2z\3"),
+    (re.compile(r"^(\w{3,})tre(s)?$"), r"\1ter\2"),
+    (re.compile(r"^(\w{3,})ogue(s)?$"), r"\1og\2"),
+    (re.compile(r"^(\w{2,})fence(s)?$"), r"\1fense\2"),
+    (re.compile(r"^(\w{3,})gramme(s)?$"), r"\1gram\2"),
+]
+
+
+def spelling_key(word: str) -> str:
+    """One key for the British and American spellings of a word, so either finds the other."""
+    if len(word) < 5 or not word.isalpha():
+        return word
+    for pattern, replacement in _SPELLINGS:
+        folded = pattern.sub(replacement, word, count=1)
+        if folded != word:
+            return folded
+    return word
+
+
 def normalize_text(text: str) -> str:
     """The whole text as space-separated normal words."""
     return " ".join(normal_words(text))

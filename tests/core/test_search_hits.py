@@ -7,7 +7,8 @@ import pytest
 from bench.corpus_gen import generate
 from bot.core import Hit, Library
 from bot.core.normalize import normal_words, normalize_text, normalize_word, stem
-from bot.core.search import MIN_COVERAGE, SearchIndex, word_similarity
+from bot.core.search import MIN_COVERAGE, SearchIndex, coverage, word_similarity
+from bot.core.search.postings import LENGTH_CLASSES
 from tests.core.test_search_quality import OFF_TOPIC, ON_TOPIC
 
 
@@ -103,12 +104,12 @@ def test_typo_tolerance_grows_with_word_length() -> None:
 def test_typo_candidates_equal_a_full_vocabulary_scan(library: Library) -> None:
     """The bigram filter in front of the typo matcher loses nothing a scan of every word would find."""
     index = SearchIndex(library.documents.values())
-    vocabulary = list(index._word_ids)
+    vocabulary = index._vocabulary.words
     typed = ["tortues", "colegialty", "revolutionery", "anihilation", "lien", "powr", "stallin", "barbaic",
              "exploting", "zzzzzzzz", "despotizm", "ideolgical", "charachter", "peopel", "comunists"]  # fmt: skip
     for word in typed:
         scanned = {w for w in vocabulary if word_similarity(word, w) and not w.startswith(word)}
-        filtered = {w for w in index._typo_candidates(word) if word_similarity(word, w)} - {
+        filtered = {w for w in index._vocabulary.typo_candidates(word) if word_similarity(word, w)} - {
             w for w in vocabulary if w.startswith(word)
         }
         assert filtered == scanned, word
@@ -122,12 +123,16 @@ def test_candidates_equal_a_full_scan_of_every_sentence(library: Library, two_te
             terms = index._terms(normal_words(query), prefix=False)
             if not terms:
                 continue
-            fast = [(round(c, 9), i) for c, i in index._best_covered(terms, 60, None)]
-            assert fast == _every_sentence(index, terms, 60), query
+            fast = [(round(c, 9), i) for c, i in coverage.best_covered(index._postings, terms, 60, None)]
+            assert sorted(fast) == sorted(_every_sentence(index, terms, 60)), query
+
+
+def _length_class(size: int) -> int:
+    return next(place for place, (low, high) in enumerate(LENGTH_CLASSES) if low <= size <= high)
 
 
 def _every_sentence(index: SearchIndex, terms: list, count: int) -> list[tuple[float, int]]:
-    """The reference: every sentence scored against every term, best first, ties to the earlier one."""
+    """The reference: every sentence scored against every term, best first, ties by length class then position."""
     total = sum(term.weight for term in terms)
     scored = []
     for sentence_id in range(len(index)):
@@ -138,7 +143,7 @@ def _every_sentence(index: SearchIndex, terms: list, count: int) -> list[tuple[f
         )
         if covered >= MIN_COVERAGE * total - 1e-9:
             scored.append((round(covered, 9), sentence_id))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+    scored.sort(key=lambda item: (-item[0], _length_class(len(index._tokens_of(item[1]))), item[1]))
     return scored[:count]
 
 
@@ -157,17 +162,17 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Library:
 
 def test_candidates_and_typo_filter_equal_full_scans_on_a_larger_library(synthetic: Library) -> None:
     index = SearchIndex(synthetic.documents.values())
-    texts = [sentence.text for _, sentence in index._entries[15:415:20]]
+    texts = [sentence.text for sentence in index._sentences[15:415:20]]
     queries = [q for q, _ in ON_TOPIC[::4]] + [" ".join(text.split()[2:7]) for text in texts]
     for query in queries:
         terms = index._terms(normal_words(query), prefix=False)
         if terms:
-            fast = [(round(c, 9), i) for c, i in index._best_covered(terms, 60, None)]
-            assert fast == _every_sentence(index, terms, 60), query
-    vocabulary = list(index._word_ids)
+            fast = [(round(c, 9), i) for c, i in coverage.best_covered(index._postings, terms, 60, None)]
+            assert sorted(fast) == sorted(_every_sentence(index, terms, 60)), query
+    vocabulary = index._vocabulary.words
     for word in ["tortues", "colegialty", "revolutionery", "stallin", "partie", "zzzzzzzz", "peopel"]:
         scanned = {w for w in vocabulary if word_similarity(word, w) and not w.startswith(word)}
-        filtered = {w for w in index._typo_candidates(word) if not w.startswith(word)}
+        filtered = {w for w in index._vocabulary.typo_candidates(word) if not w.startswith(word)}
         assert filtered == scanned, word
 
 

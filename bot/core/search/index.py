@@ -1,0 +1,205 @@
+"""The search index of a library: built once from its documents, then asked for ranked hits.
+
+Each query word is matched against the vocabulary (vocabulary.py, typos.py), the postings of the matched
+words give the candidate sentences that cover enough of the query's weight (coverage.py), the candidates
+are ranked (ranking.py) and each hit carries the words to mark (highlight.py). The same sentence in
+several texts is one hit that names the other texts in `also_in`.
+"""
+
+from __future__ import annotations
+
+import gc
+from array import array
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from itertools import count
+from typing import Any
+
+from bot.core import normalize
+from bot.core.corpus import Document, Sentence
+from bot.core.normalize import STOPWORDS, normal_words
+from bot.core.refs import clean_input
+from bot.core.search import coverage, highlight, ranking
+from bot.core.search.hits import Hit
+from bot.core.search.postings import Postings
+from bot.core.search.vocabulary import Term, Vocabulary
+
+MAX_QUERY_CHARS = 300
+_RERANK = 60  # candidates that get the (slower) phrase score
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many long-lived objects (none of them garbage).
+
+    Afterwards they are moved out of the collector's sight (gc.freeze): otherwise its next runs, during
+    the first searches, would walk the million new objects twice, at some 50 ms a time. They are still
+    freed when no longer referenced; none of them is part of a reference cycle.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class SearchIndex:
+    """An inverted index from normal words to sentences, built once per library."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        with paused_gc():  # millions of new objects, none of them garbage: collecting them is wasted time
+            self._build(tuple(documents))
+
+    def _build(self, documents: tuple[Document, ...]) -> None:
+        self._sentences: list[Sentence] = []
+        self._document_ids: list[str] = []
+        self._document_starts = array("I")  # first sentence id of each document, in order
+        self._documents: dict[str, tuple[int, int]] = {}  # document id -> its range of sentence ids
+        for document in documents:
+            self._documents[document.id] = (len(self._sentences), len(self._sentences) + len(document.sentences))
+            self._document_ids.append(document.id)
+            self._document_starts.append(len(self._sentences))
+            self._sentences.extend(document.sentences)
+        word_ids: defaultdict[str, int] = defaultdict(count().__next__)  # a new word gets the next id
+        lists: list[list[int]] = []
+        tokens = array("I")  # every sentence's word ids, one after another
+        starts = array("I", [0])
+        texts = (sentence.text for sentence in self._sentences)
+        for sentence_id, ids in enumerate(normalize.word_ids(texts, word_ids)):
+            tokens.extend(ids)
+            starts.append(len(tokens))
+            if len(lists) < len(word_ids):
+                lists.extend([] for _ in range(len(word_ids) - len(lists)))
+            for word_id in set(ids):
+                lists[word_id].append(sentence_id)
+        flat = array("I")
+        posting_starts = array("I", [0])
+        for sentence_ids in lists:
+            flat.extend(sentence_ids)
+            posting_starts.append(len(flat))
+        del lists
+        self._tokens = tokens
+        self._starts = starts
+        lengths = [starts[i + 1] - starts[i] for i in range(len(self._sentences))]
+        self._average_length = sum(lengths) / max(len(lengths), 1)
+        self._postings = Postings(flat, posting_starts, lengths)
+        context = {
+            word
+            for document in documents
+            for field in (document.meta.title, document.meta.short_title, document.meta.speaker)
+            for word in normal_words(field or "")
+        }
+        self._vocabulary = Vocabulary(list(word_ids), self._postings.frequency, context)
+        self._view = ranking.SentenceView(self._tokens_of, self._normal_text, self._text, self._average_length)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For the cache file: everything but the view, which is bound methods of this index."""
+        state = dict(vars(self))
+        del state["_view"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        self._view = ranking.SentenceView(self._tokens_of, self._normal_text, self._text, self._average_length)
+
+    def __len__(self) -> int:
+        return len(self._sentences)
+
+    def _document_of(self, sentence_id: int) -> str:
+        return self._document_ids[bisect_right(self._document_starts, sentence_id) - 1]
+
+    def _paragraph_of(self, sentence_id: int) -> tuple[str, int]:
+        return self._document_of(sentence_id), self._sentences[sentence_id].paragraph
+
+    def _tokens_of(self, sentence_id: int) -> array[int]:
+        return self._tokens[self._starts[sentence_id] : self._starts[sentence_id + 1]]
+
+    def _normal_text(self, sentence_id: int) -> str:
+        return " ".join(map(self._vocabulary.words.__getitem__, self._tokens_of(sentence_id)))
+
+    def _text(self, sentence_id: int) -> str:
+        return self._sentences[sentence_id].text
+
+    def _terms(self, words: list[str], *, prefix: bool) -> list[Term]:
+        return self._vocabulary.terms(words, prefix=prefix, sentences=len(self))
+
+    def search(
+        self, query: str, *, limit: int = 5, offset: int = 0, document: str | None = None, prefix: bool = False
+    ) -> list[Hit]:
+        """Ranked hits for a query; empty when nothing in the text is close enough."""
+        cleaned = clean_input(query, limit=MAX_QUERY_CHARS)
+        words = normal_words(cleaned)
+        if not words or limit <= 0:
+            return []
+        offset = max(0, offset)
+        within = self._documents.get(document) if document is not None else None
+        if document is not None and within is None:
+            return []
+        terms = self._terms(words, prefix=prefix)
+        if not terms:
+            return []
+        ids = self._vocabulary.ids
+        hints = [ids[w] for w in dict.fromkeys(words) if w in STOPWORDS and w in ids]
+        wanted = max(_RERANK, offset + limit)
+        best = coverage.best_covered(
+            self._postings, terms, wanted, within, [self._postings.holders([word_id]) for word_id in hints]
+        )
+        if not best and len(terms) > 1:
+            best = coverage.best_in_paragraphs(self._postings, terms, wanted, within, self._paragraph_of)
+        by_word = {term.word: frozenset(term.matches) for term in terms}
+        slots = [by_word.get(w) or frozenset([ids[w]] if w in ids else ()) for w in words]
+        ranked = ranking.rank(best, terms, slots, " ".join(words), cleaned, self._view, offset + limit)
+        page = self._grouped(ranked, offset + limit)[offset : offset + limit]
+        matched = {self._vocabulary.words[word_id]: n for n, term in enumerate(terms) for word_id in term.matches}
+        query_words = frozenset(words)
+        return [
+            self._hit(sentence_id, round(100 * score), matched, query_words, also_in)
+            for score, sentence_id, also_in in page
+        ]
+
+    def _grouped(self, ranked: list[tuple[float, int]], end: int) -> list[tuple[float, int, tuple[str, ...]]]:
+        """The first `end` hits with the same sentence in other texts folded into the best-ranked copy."""
+        grouped: list[tuple[float, int, list[str]]] = []
+        first_copy: dict[str, int] = {}  # sentence text -> its place in `grouped`
+        for score, sentence_id in ranked:
+            document = self._document_of(sentence_id)
+            place = first_copy.get(text := self._normal_text(sentence_id))
+            if place is not None:
+                _, kept, others = grouped[place]
+                if document != self._document_of(kept):
+                    if document not in others:
+                        others.append(document)
+                    continue
+            elif len(grouped) >= end:
+                break
+            else:
+                first_copy[text] = len(grouped)
+            grouped.append((score, sentence_id, []))
+        return [(score, sentence_id, tuple(others)) for score, sentence_id, others in grouped]
+
+    def _hit(
+        self,
+        sentence_id: int,
+        score: int,
+        matched: dict[str, int],
+        query_words: frozenset[str],
+        also_in: tuple[str, ...],
+    ) -> Hit:
+        sentence = self._sentences[sentence_id]
+        spans = highlight.marks(sentence.text, matched, query_words)
+        return Hit(
+            document=self._document_of(sentence_id),
+            ref=sentence.ref,
+            paragraph=sentence.paragraph,
+            sentence=sentence.number,
+            score=max(0, min(100, score)),
+            text=sentence.text,
+            match=highlight.covering(spans),
+            marks=spans,
+            also_in=also_in,
+        )

@@ -1,0 +1,61 @@
+"""Which sentences hold each word: postings in one flat array, and bitsets for common words and sentence lengths."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+from bot.core.search.bitsets import bitset
+
+MAX_POSTINGS = 50_000  # sentences read per matched word: beyond this a word is too common to rank by
+_KEEP_BITS_FROM = 64  # a word in 1/64 of the sentences or more has a bitset (no larger than its postings)
+# Sentence lengths (in words) in the order a tie between equally covering sentences is broken: like BM25's
+# length norm, short sentences first, but fragments of one to three words last.
+LENGTH_CLASSES = ((4, 8), (9, 14), (15, 22), (23, 35), (36, 1 << 30), (0, 3))
+
+
+class Postings:
+    """Sentence ids by word id, 4 bytes each; the bitsets of common words are built here, never on a query."""
+
+    def __init__(self, flat: array[int], starts: array[int], lengths: Sequence[int]) -> None:
+        self.size = len(lengths)  # sentences
+        self._flat = flat  # every word's sentence ids, word after word
+        self._starts = starts  # word id -> where its sentence ids begin in _flat
+        self.frequency = array("I", (starts[i + 1] - starts[i] for i in range(len(starts) - 1)))
+        self._bits = {
+            word_id: bitset(self.sentences_with(word_id), self.size)
+            for word_id, frequency in enumerate(self.frequency)
+            if frequency * _KEEP_BITS_FROM >= self.size
+        }
+        by_class: list[list[int]] = [[] for _ in LENGTH_CLASSES]
+        for sentence_id, length in enumerate(lengths):
+            for place, (low, high) in enumerate(LENGTH_CLASSES):
+                if low <= length <= high:
+                    by_class[place].append(sentence_id)
+                    break
+        self.length_classes = [bitset(ids, self.size) for ids in by_class]
+
+    def sentences_with(self, word_id: int) -> array[int]:
+        """The sentences holding the word, in order (at most MAX_POSTINGS of them)."""
+        start = self._starts[word_id]
+        return self._flat[start : min(self._starts[word_id + 1], start + MAX_POSTINGS)]
+
+    def holders(self, word_ids: Sequence[int]) -> int:
+        """The sentences holding any of the words, as a bitset."""
+        bits = 0
+        rare = array("I")
+        for word_id in word_ids:
+            word_bits = self._bits.get(word_id)
+            if word_bits is None:
+                rare.extend(self.sentences_with(word_id))
+            else:
+                bits |= word_bits
+        return bits | bitset(rare, self.size) if rare else bits
+
+    def gain(self, word_ids: dict[int, float], weight: float) -> dict[int, float]:
+        """The weight a term adds to each sentence that holds one of its words (the best word it holds)."""
+        gain: dict[int, float] = {}
+        # lowest similarity first, so a sentence keeps the best word it holds for this term
+        for word_id, similarity in sorted(word_ids.items(), key=lambda item: item[1]):
+            gain.update(dict.fromkeys(self.sentences_with(word_id), weight * similarity))
+        return gain
