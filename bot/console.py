@@ -12,7 +12,7 @@ from typing import TextIO
 
 from bot.core.commands import Reply, answer
 from bot.core.library import Library
-from bot.core.render import highlight_parts
+from bot.core.render import hit_marks, marked_pieces
 
 PROMPT = "speechbot> "
 WELCOME = (
@@ -30,8 +30,8 @@ def render_plain(reply: Reply) -> str:
         first = reply.offset + 1
         lines.append(f"Results {first}-{reply.offset + len(reply.hits)} for “{reply.query}”:")
         for hit in reply.hits:
-            before, matched, after = highlight_parts(hit)
-            bolded = f"{before}**{matched}**{after}" if matched else hit.text
+            pieces = marked_pieces(hit.text, hit_marks(hit))
+            bolded = "".join(f"**{piece}**" if bold else piece for piece, bold in pieces)
             lines.append(f"  §{hit.ref} ({hit.score}) {bolded}")
         if reply.has_more:
             lines.append("  [More results: type `more`]")

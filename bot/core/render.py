@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -165,6 +166,30 @@ def highlight_parts(hit: Hit) -> tuple[str, str, str]:
     """A hit's text as (before, matched, after) so each platform can bold the middle in its own markup."""
     start, end = hit.match
     return hit.text[:start], hit.text[start:end], hit.text[end:]
+
+
+def marked_pieces(text: str, marks: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Text as pieces in order, each with whether it is a matched word (or run of them) to show in bold."""
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in sorted(marks):
+        start, end = max(start, position), min(end, len(text))
+        if start >= end:
+            continue
+        if start > position:
+            pieces.append((text[position:start], False))
+        pieces.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces
+
+
+def hit_marks(hit: Hit) -> tuple[tuple[int, int], ...]:
+    """The spans of a hit to bold: its marked words, or its whole match when it names none."""
+    if hit.marks:
+        return hit.marks
+    return (hit.match,) if hit.match[1] > hit.match[0] else ()
 
 
 def context_sections(

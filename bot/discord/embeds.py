@@ -8,7 +8,7 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.core.commands import Reply
-from bot.core.render import Quotation, highlight_parts, one_line, split_text
+from bot.core.render import Quotation, highlight_parts, hit_marks, marked_pieces, one_line, split_text
 
 COLOUR = discord.Colour(0x9B2C2C)
 TITLE_LIMIT = 256
@@ -55,8 +55,13 @@ def hit_line(reply: Reply, index: int, show_document: bool) -> str:
         room = max(HIT_CHARS - len(matched), 40) // 2
         before = ("…" + before[-room:]) if len(before) > room else before
         after = (after[:room] + "…") if len(after) > room else after
-    body = escape_markdown(before) + (f"**{escape_markdown(matched)}**" if matched.strip() else "")
-    body += escape_markdown(after)
+    start = hit.match[0]
+    marks = [(s - start, e - start) for s, e in hit_marks(hit)]
+    bolded = "".join(
+        f"**{escape_markdown(piece)}**" if bold and piece.strip() else escape_markdown(piece)
+        for piece, bold in marked_pieces(matched, marks)
+    )
+    body = escape_markdown(before) + bolded + escape_markdown(after)
     where = f" ({hit.document})" if show_document else ""
     return f"**§{hit.ref}**{where} {body}"
 

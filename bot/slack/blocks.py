@@ -46,22 +46,26 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def highlight(text: str, match: tuple[int, int] | None) -> str:
-    """Escaped text with the matched span in bold (trimmed to whole non-space characters)."""
-    if not match:
-        return escape(text)
-    start, end = max(0, match[0]), min(len(text), match[1])
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start >= end:
-        return escape(text)
-    # `*` in the span would end the bold early; beside a letter Slack sees `*` only after a zero-width space.
-    bold = escape(text[start:end]).replace("*", "\u2217")
-    before = "\u200b" if start and text[start - 1].isalnum() else ""
-    after = "\u200b" if end < len(text) and text[end].isalnum() else ""
-    return f"{escape(text[:start])}{before}*{bold}*{after}{escape(text[end:])}"
+def highlight(text: str, match: tuple[int, int] | None, marks: Sequence[tuple[int, int]] | None = None) -> str:
+    """Escaped text with the marked spans (else the matched span) in bold, trimmed to non-space characters."""
+    spans = sorted(marks) if marks else ([match] if match else [])
+    parts: list[str] = []
+    position = 0
+    for first, last in spans:
+        start, end = max(position, first, 0), min(len(text), last)
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            continue
+        # `*` in the span would end the bold early; beside a letter Slack sees `*` only after a zero-width space.
+        bold = escape(text[start:end]).replace("*", "\u2217")
+        before = "\u200b" if start and text[start - 1].isalnum() else ""
+        after = "\u200b" if end < len(text) and text[end].isalnum() else ""
+        parts.append(f"{escape(text[position:start])}{before}*{bold}*{after}")
+        position = end
+    return "".join(parts) + escape(text[position:])
 
 
 def section(mrkdwn: str) -> Block:
@@ -138,7 +142,7 @@ def search_message(reply: Reply) -> SlackMessage:
     first, last = reply.offset + 1, reply.offset + len(reply.hits)
     blocks: list[Block] = [section(f"Results {first}–{last} for “{escape(reply.query)}”:")]
     for hit in reply.hits:
-        block = section(f"*§{escape(hit.ref)}*  {highlight(*_clip(hit))}")
+        block = section(f"*§{escape(hit.ref)}*  {highlight(*_clip(hit), hit.marks)}")
         block["accessory"] = _button("Post to channel", POST_ACTION, {"d": hit.document, "r": hit.ref})
         blocks.append(block)
     if reply.has_more:

@@ -193,3 +193,4 @@ def test_highlighting_a_sentence_of_a_hundred_thousand_words_is_quick() -> None:
     hit = library.search("stalin power", limit=1)[0]
     assert time.perf_counter() - started < 5  # the span search was quadratic: minutes for this sentence
     assert hit.text[slice(*hit.match)] == "stalin party power"
+    assert [hit.text[start:end] for start, end in hit.marks] == ["stalin", "power"]

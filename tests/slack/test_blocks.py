@@ -18,6 +18,17 @@ def test_highlight_bolds_the_span_and_escapes_around_it() -> None:
     assert blocks.highlight("a <b> enemy of the people", (6, 11)) == "a &lt;b&gt; *enemy* of the people"
 
 
+def test_highlight_bolds_each_marked_word_and_not_the_words_between() -> None:
+    text = "the XVIIth Party Congress [1934]"
+    assert blocks.highlight(text, (4, 25), [(4, 10), (17, 25)]) == "the *XVIIth* Party *Congress* [1934]"
+
+
+def test_search_message_bolds_only_the_matched_words(library: Library) -> None:
+    reply = commands.search(library, "XVII congress")
+    section = blocks.search_message(reply).blocks[1]["text"]["text"]
+    assert "*XVIIth* Party *Congress*" in section
+
+
 def test_highlight_inside_a_word_uses_zero_width_spaces() -> None:
     assert blocks.highlight("collegiality", (0, 9)) == "*collegial*\u200bity"
 

@@ -47,7 +47,12 @@ def _best_window(found: list[tuple[int, int]], starts: list[int], *, terms: int)
         while end < len(found) and starts[end] - start <= reach:
             held[found[end][0]] += 1
             end += 1
-        candidate = (len(held), start - starts[end - 1], found[i][1], found[end - 1][1])
+        last = i  # the window cut back to where it first holds every term it holds
+        seen = {found[i][0]}
+        while len(seen) < len(held):
+            last += 1
+            seen.add(found[last][0])
+        candidate = (len(held), start - starts[last], found[i][1], found[last][1])
         if candidate[:2] > best[:2]:
             best = candidate
         held[found[i][0]] -= 1

@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.core import normalize
 from bot.core.corpus import Document, Sentence
-from bot.core.normalize import STOPWORDS, normal_words
+from bot.core.normalize import STOPWORDS, normal_words, spelling_key
 from bot.core.refs import clean_input
 from bot.core.search import coverage, highlight, ranking
 from bot.core.search.hits import Hit
@@ -120,7 +120,8 @@ class SearchIndex:
         return self._tokens[self._starts[sentence_id] : self._starts[sentence_id + 1]]
 
     def _normal_text(self, sentence_id: int) -> str:
-        return " ".join(map(self._vocabulary.words.__getitem__, self._tokens_of(sentence_id)))
+        """The sentence's normal words, each in one spelling (so "honour" and "honor" compare equal)."""
+        return " ".join(map(self._vocabulary.keyed.__getitem__, self._tokens_of(sentence_id)))
 
     def _text(self, sentence_id: int) -> str:
         return self._sentences[sentence_id].text
@@ -153,7 +154,8 @@ class SearchIndex:
             best = coverage.best_in_paragraphs(self._postings, terms, wanted, within, self._paragraph_of)
         by_word = {term.word: frozenset(term.matches) for term in terms}
         slots = [by_word.get(w) or frozenset([ids[w]] if w in ids else ()) for w in words]
-        ranked = ranking.rank(best, terms, slots, " ".join(words), cleaned, self._view, offset + limit)
+        normal_query = " ".join(map(spelling_key, words))
+        ranked = ranking.rank(best, terms, slots, normal_query, cleaned, self._view, offset + limit)
         page = self._grouped(ranked, offset + limit)[offset : offset + limit]
         matched = {self._vocabulary.words[word_id]: n for n, term in enumerate(terms) for word_id in term.matches}
         query_words = frozenset(words)

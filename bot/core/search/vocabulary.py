@@ -63,9 +63,10 @@ class Vocabulary:
         self._sorted_words = sorted(words)
         self._stems: dict[str, list[int]] = {}
         self._spellings: dict[str, list[int]] = {}  # spelling key -> words spelt otherwise than the key
+        self.keyed = list(map(spelling_key, words))  # word id -> its spelling key ("honour" -> "honor")
         for word_id, word in enumerate(words):
             self._stems.setdefault(stem(word), []).append(word_id)
-            key = spelling_key(word)
+            key = self.keyed[word_id]
             if key != word:
                 self._spellings.setdefault(key, []).append(word_id)
         self._typos = TypoFilter(words)
