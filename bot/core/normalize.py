@@ -225,9 +225,18 @@ _SPELLINGS = [
 ]
 
 
+_SPELLING_ENDINGS = tuple(
+    _word_list(
+        """our ours oured ouring ourable ourably ourite ourites ourful ourless ourer ourers ourhood ourhoods
+        ise ises ised ising isation isations iser isers yse yses ysed ysing ysation ysations yser ysers
+        tre tres ogue ogues fence fences gramme grammes"""
+    )
+)
+
+
 def spelling_key(word: str) -> str:
     """One key for the British and American spellings of a word, so either finds the other."""
-    if len(word) < 5 or not word.isalpha():
+    if len(word) < 5 or not word.endswith(_SPELLING_ENDINGS) or not word.isalpha():
         return word
     for pattern, replacement in _SPELLINGS:
         folded = pattern.sub(replacement, word, count=1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import groupby, pairwise
+from itertools import groupby
 from operator import itemgetter
 
 from rapidfuzz import fuzz, process, utils
@@ -35,21 +35,31 @@ class SentenceView:
     average_length: float
 
 
-def _order(tokens: Sequence[int], slots: list[frozenset[int]]) -> float:
-    """Share of the query's neighbouring word pairs found side by side (or one word apart) in that order."""
-    if len(slots) < 2:
+def slot_lookup(slots: list[frozenset[int]]) -> dict[int, tuple[int, ...]]:
+    """For each word id, the places in the query it can stand at (see _order)."""
+    lookup: dict[int, list[int]] = {}
+    for place, slot in enumerate(slots):
+        for word_id in slot:
+            lookup.setdefault(word_id, []).append(place)
+    return {word_id: tuple(places) for word_id, places in lookup.items()}
+
+
+def _order(tokens: Sequence[int], lookup: dict[int, tuple[int, ...]], pairs: int) -> float:
+    """Share of the query's `pairs` neighbouring word pairs found side by side (or one word apart) in order."""
+    if not pairs:
         return 1.0
-    where: dict[int, list[int]] = {}
-    for position, token in enumerate(tokens):
-        where.setdefault(token, []).append(position)
-    places = [{p for word_id in slot for p in where.get(word_id, ())} for slot in slots]
-    held = 0.0
-    for before, after in pairwise(places):
-        if any(p + 1 in after for p in before):
-            held += 1.0
-        elif any(p + 2 in after for p in before):
-            held += 0.5
-    return held / (len(slots) - 1)
+    held: dict[int, float] = {}  # place of a pair's first word -> 1 side by side, 0.5 one word apart
+    previous: tuple[int, ...] = ()
+    before_previous: tuple[int, ...] = ()
+    for token in tokens:
+        places = lookup.get(token, ())
+        for place in places:
+            if place and place - 1 in previous:
+                held[place] = 1.0
+            elif place and place - 1 in before_previous and place not in held:
+                held[place] = 0.5
+        before_previous, previous = previous, places
+    return sum(held.values()) / pairs
 
 
 def rank(
@@ -70,8 +80,10 @@ def rank(
     if scored:
         # Order can add at most ORDER_SHARE, so only candidates within that of the best need it.
         top = max(score for score, _ in scored)
+        lookup = slot_lookup(slots)
+        pairs = len(slots) - 1
         scored = [
-            (score + ORDER_SHARE * _order(view.tokens(sentence_id), slots), sentence_id)
+            (score + ORDER_SHARE * _order(view.tokens(sentence_id), lookup, pairs), sentence_id)
             if score + ORDER_SHARE >= top
             else (score, sentence_id)
             for score, sentence_id in scored
