@@ -54,6 +54,8 @@ OFF_TOPIC = [
     "stock market crash",
     "the football world cup",
     "dye",
+    "hello",
+    "raoha",
 ]
 
 

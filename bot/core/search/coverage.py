@@ -3,7 +3,7 @@
 A sentence covers the weight of each query term it holds a word for (times that word's similarity); one
 that reaches MIN_COVERAGE of the query's weight is a candidate. When more sentences tie on coverage than
 are wanted, the ones holding more of the query's stopwords go first ("we have no king but" names one
-content word), then sentences by length (see LENGTH_CLASSES), and only then the earlier sentence.
+content word), then the earlier sentence.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ def _levels(postings: Postings, term: Term) -> list[tuple[float, int]]:
     ]
 
 
-def _preferred(postings: Postings, group: int, limit: int, hints: Sequence[int]) -> list[int]:
-    """Up to `limit` sentences of a group of equal coverage: most query stopwords held, then by length."""
+def _preferred(group: int, limit: int, hints: Sequence[int]) -> list[int]:
+    """Up to `limit` sentences of a group of equal coverage: most query stopwords held first, then by position."""
     if group.bit_count() <= limit:
         return lowest_bits(group, limit)
     chosen: list[int] = []
@@ -50,12 +50,9 @@ def _preferred(postings: Postings, group: int, limit: int, hints: Sequence[int])
         group ^= layer
     layers.append(group)
     for layer in layers:
-        for length_class in postings.length_classes:
-            part = layer & length_class
-            if part:
-                chosen.extend(lowest_bits(part, limit - len(chosen)))
-                if len(chosen) >= limit:
-                    return chosen
+        chosen.extend(lowest_bits(layer, limit - len(chosen)))
+        if len(chosen) >= limit:
+            break
     return chosen
 
 
@@ -112,7 +109,7 @@ def best_covered(
         return best_covered_by_sums(postings, ordered, count, within)
     chosen: list[tuple[float, int]] = []
     for covered in sorted(groups, reverse=True):
-        taken = _preferred(postings, groups[covered], count - len(chosen), hints)
+        taken = _preferred(groups[covered], count - len(chosen), hints)
         chosen.extend((covered, sentence_id) for sentence_id in taken)
         if len(chosen) >= count:
             break

@@ -85,9 +85,8 @@ class SearchIndex:
         del lists
         self._tokens = tokens
         self._starts = starts
-        lengths = [starts[i + 1] - starts[i] for i in range(len(self._sentences))]
-        self._average_length = sum(lengths) / max(len(lengths), 1)
-        self._postings = Postings(flat, posting_starts, lengths)
+        self._average_length = len(tokens) / max(len(self._sentences), 1)
+        self._postings = Postings(flat, posting_starts, len(self._sentences))
         context = {
             word
             for document in documents

@@ -1,4 +1,4 @@
-"""Which sentences hold each word: postings in one flat array, and bitsets for common words and sentence lengths."""
+"""Which sentences hold each word: postings in one flat array, and bitsets for the common words."""
 
 from __future__ import annotations
 
@@ -9,16 +9,13 @@ from bot.core.search.bitsets import bitset
 
 MAX_POSTINGS = 50_000  # sentences read per matched word: beyond this a word is too common to rank by
 _KEEP_BITS_FROM = 64  # a word in 1/64 of the sentences or more has a bitset (no larger than its postings)
-# Sentence lengths (in words) in the order a tie between equally covering sentences is broken: like BM25's
-# length norm, short sentences first, but fragments of one to three words last.
-LENGTH_CLASSES = ((4, 8), (9, 14), (15, 22), (23, 35), (36, 1 << 30), (0, 3))
 
 
 class Postings:
     """Sentence ids by word id, 4 bytes each; the bitsets of common words are built here, never on a query."""
 
-    def __init__(self, flat: array[int], starts: array[int], lengths: Sequence[int]) -> None:
-        self.size = len(lengths)  # sentences
+    def __init__(self, flat: array[int], starts: array[int], sentences: int) -> None:
+        self.size = sentences
         self._flat = flat  # every word's sentence ids, word after word
         self._starts = starts  # word id -> where its sentence ids begin in _flat
         self.frequency = array("I", (starts[i + 1] - starts[i] for i in range(len(starts) - 1)))
@@ -27,13 +24,6 @@ class Postings:
             for word_id, frequency in enumerate(self.frequency)
             if frequency * _KEEP_BITS_FROM >= self.size
         }
-        by_class: list[list[int]] = [[] for _ in LENGTH_CLASSES]
-        for sentence_id, length in enumerate(lengths):
-            for place, (low, high) in enumerate(LENGTH_CLASSES):
-                if low <= length <= high:
-                    by_class[place].append(sentence_id)
-                    break
-        self.length_classes = [bitset(ids, self.size) for ids in by_class]
 
     def sentences_with(self, word_id: int) -> array[int]:
         """The sentences holding the word, in order (at most MAX_POSTINGS of them)."""

@@ -3,8 +3,10 @@
 A candidate's score (0..1) is its coverage of the query's weight, the best fuzzy alignment of the query
 inside the sentence, and the share of the query's neighbouring word pairs the sentence holds in the same
 order (word order and proximity: "judge not lest ye be judged"). Equal scores are broken by the literal
-text (case and punctuation aside), then by a BM25 weight of the terms (how often, in how short a
-sentence), and only then by position.
+text (case and punctuation aside); for a query of one word, whose phrase and order say nothing, by BM25
+(how often the sentence holds the word, and in how short a sentence), and only then by position. For a
+query of several words the phrase and order scores already said how well a sentence holds them; a word
+repeated in a long sentence is no better quotation, so position breaks what the literal text left tied.
 """
 
 from __future__ import annotations
@@ -105,8 +107,11 @@ def _break_ties(
                 query, texts, scorer=fuzz.partial_ratio, processor=utils.default_process, score_cutoff=0, limit=None
             )
             literal = {sentence_id: similarity for _, similarity, sentence_id in found}
-            weight = {sentence_id: _bm25(view.tokens(sentence_id), terms, view.average_length) for sentence_id in texts}
-            tied.sort(key=lambda item: (-literal[item[1]], -weight[item[1]], item[1]))
+            if len(terms) == 1:  # one word: nothing but BM25 tells the sentences apart
+                weight = {sid: _bm25(view.tokens(sid), terms, view.average_length) for sid in texts}
+                tied.sort(key=lambda item: (-literal[item[1]], -weight[item[1]], item[1]))
+            else:
+                tied.sort(key=lambda item: (-literal[item[1]], item[1]))
         result.extend(tied)
     return result
 

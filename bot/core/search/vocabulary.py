@@ -97,8 +97,8 @@ class Vocabulary:
             matches = self.matching_words(word, prefix=prefix and word == unique[-1] == words[-1])
             if not matches and stopword_slip(word):
                 continue  # "hans" beside "has" is the stopword mistyped, not a word of another topic
-            if len(unique) == 1 and len(word) == 3 and word not in self.ids:
-                matches = {}  # a three-letter slip needs other words beside it to be read as one: "mao"
+            if len(unique) == 1 and max(matches.values(), default=1.0) <= _GUESS:
+                matches = {}  # a guess needs other words beside it to be read as one: "mao", "hello"
             frequency = max((self.frequency[i] for i in matches), default=0)
             weight = math.log(1 + sentences / frequency) if frequency else 0.0
             found.append((word, weight, matches))
