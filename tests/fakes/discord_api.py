@@ -81,6 +81,29 @@ def channel_option(channel_id: int = CHANNEL_ID) -> tuple[dict[str, int], dict[s
     return {"channel": 7}, {"channels": {str(channel_id): channel}}
 
 
+def private_thread_option(thread_id: int = CHANNEL_ID + 20) -> tuple[dict[str, int], dict[str, Any]]:
+    """A channel option naming a private thread the bot has not joined (so it is in no cache of the bot)."""
+    thread = {
+        "id": str(thread_id),
+        "type": 12,
+        "name": "study-group",
+        "guild_id": str(GUILD_ID),
+        "parent_id": str(CHANNEL_ID),
+        "owner_id": str(USER_ID),
+        "member_count": 2,
+        "message_count": 0,
+        "permissions": str((1 << 53) - 1),
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": "2026-01-01T00:00:00+00:00",
+            "locked": False,
+            "invitable": False,
+        },
+    }
+    return {"channel": 7}, {"channels": {str(thread_id): thread}}
+
+
 def _channel(channel_id: int, guild_id: int) -> dict[str, Any]:
     """A guild text channel as GUILD_CREATE and interactions carry it."""
     return {
