@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
+import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
+import pytest
 
 from bot.core.daily import passage_for
 from bot.core.library import Library
@@ -447,3 +450,33 @@ async def test_next_on_a_long_context_keeps_the_later_parts_reachable(
     _, total = part_marker(data(moved)["embeds"][0]["description"])
     assert part_marker(data(second)["embeds"][0]["description"]) == (2, total)
     assert by_label(second)["Previous part"].get("disabled", False) is False
+
+
+async def test_a_slow_search_does_not_hold_up_other_interactions(
+    bot: AnyBot, fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While one search is still running (held here until /help was answered), the bot answers /help."""
+    entered, release, order = threading.Event(), threading.Event(), []
+    search = bot.library.search
+
+    def held_search(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        release.wait(5)  # bounded: on the event loop this would stall everything for 5 s, then go on
+        order.append("search")
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(bot.library, "search", held_search)
+    for first in (
+        fake.command("search", {"query": "enemy of the people"}),
+        fake.autocomplete("search", "query", {"query": "stal"}),
+    ):
+        order.clear()
+        entered.clear()
+        release.clear()
+        searching = asyncio.create_task(fake.interact(first, timeout=10))
+        assert await asyncio.to_thread(entered.wait, 10)  # the search has begun
+        await fake.interact(fake.command("help"), timeout=10)
+        order.append("help")
+        release.set()
+        assert (await searching).body["type"] in (4, 8)
+        assert order == ["help", "search"]
