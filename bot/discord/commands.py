@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import random
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 import discord
@@ -46,9 +48,13 @@ R = TypeVar("R")
 DAILY_PLATFORM = "discord"
 
 
+# One thread for library work: searches hold the GIL, so more threads would only take more turns from the loop.
+_LIBRARY_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speechbot-library")
+
+
 async def off_loop(work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Run library work (search, look-ups) in a thread, so a large library never stalls the gateway."""
-    return await asyncio.to_thread(work, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(_LIBRARY_WORKER, functools.partial(work, *args, **kwargs))
 
 
 def library_of(interaction: Interaction) -> Library:
