@@ -378,16 +378,23 @@ async def sync_commands(
     async with bot:
         await _login(bot, token)
         guild = discord.Object(id=guild_id) if guild_id is not None else None
-        if guild is not None and clear:
-            await clear_guild_copies(bot.tree, data_dir, guild)
-            return SyncReport(published=0)
-        if guild is not None:
-            bot.tree.copy_global_to(guild=guild)
-        await sync_if_changed(bot.tree, data_dir, guild=guild, force=True)
-        published = len(bot.tree.get_commands(guild=guild))
-        if guild is None:
-            return SyncReport(published=published)
-        return SyncReport(published=published, also_global=len(await bot.tree.fetch_commands()))
+        try:
+            if guild is not None and clear:
+                await clear_guild_copies(bot.tree, data_dir, guild)
+                return SyncReport(published=0)
+            if guild is not None:
+                bot.tree.copy_global_to(guild=guild)
+            await sync_if_changed(bot.tree, data_dir, guild=guild, force=True)
+            published = len(bot.tree.get_commands(guild=guild))
+            if guild is None:
+                return SyncReport(published=published)
+            return SyncReport(published=published, also_global=len(await bot.tree.fetch_commands()))
+        except discord.Forbidden:
+            raise DiscordStartError(
+                "Discord refused: is the bot in that server, invited with the applications.commands scope?"
+            ) from None
+        except discord.HTTPException as problem:
+            raise DiscordStartError(f"Discord refused the commands (HTTP {problem.status}).") from None
 
 
 def application_id_from_token(token: str) -> int:

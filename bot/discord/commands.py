@@ -121,7 +121,7 @@ def _expected_failure(error: Exception, command: str) -> str | None:
     if isinstance(error, app_commands.CommandSignatureMismatch):
         log.warning("Discord's /%s differs from this bot's (stale commands; run `speechbot discord sync`)", command)
         return STALE_COMMAND
-    if isinstance(error, app_commands.TransformerError):
+    if isinstance(error, app_commands.TransformerError) and error.__cause__ is None:  # a cause: a bug, not input
         kind = error.type.name
         log.info("Could not convert a %s option of /%s", kind, command)
         return UNSEEN_CHANNEL if error.type is discord.AppCommandOptionType.channel else UNREADABLE_OPTION
@@ -134,7 +134,8 @@ async def reply_error(interaction: Interaction, error: Exception) -> None:
     command = _command_name(interaction)
     if interaction.type is discord.InteractionType.autocomplete:
         # A stale command's suggestions: nothing to suggest, and an autocomplete cannot carry a message.
-        _expected_failure(original, command)
+        if _expected_failure(original, command) is None:
+            log.error("Discord autocomplete failed", exc_info=original)
         if not interaction.response.is_done():
             try:
                 await interaction.response.autocomplete([])

@@ -173,6 +173,16 @@ async def test_run_forgets_test_copies_in_a_server_it_has_left(
     assert list(json.loads((tmp_path / HASH_FILE).read_text())) == [f"{APP_ID}/global"]
 
 
+async def test_guild_sync_to_a_server_without_the_bot_is_one_line(
+    fake: FakeDiscord, library: Library, tmp_path: Path
+) -> None:
+    fake.forbidden_guilds.add(GUILD_ID + 7)
+    settings = Settings(discord_token=TOKEN, data_dir=tmp_path)
+    with pytest.raises(DiscordStartError, match=r"^Discord refused: is the bot in that server") as caught:
+        await launcher.discord_sync(settings, library, guild_id=GUILD_ID + 7)
+    assert caught.value.__suppress_context__
+
+
 def test_clear_without_a_guild_is_one_line(library: Library, tmp_path: Path) -> None:
     args = argparse.Namespace(command="discord", discord_command="sync", guild=None, clear=True)
     settings = Settings(discord_token=TOKEN, data_dir=tmp_path)
