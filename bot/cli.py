@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
         dest="discord_command", required=True, parser_class=_Parser
     )
     p = discord_cmd.add_parser("sync", help="publish the slash commands now")
-    p.add_argument("--guild", type=int, help="only to this server (instant, for testing)")
+    p.add_argument("--guild", type=int, help="as copies in this server only (instant, for testing)")
+    p.add_argument("--clear", action="store_true", help="with --guild: remove that server's test copies again")
     discord_cmd.add_parser("invite", help="print the link that adds the bot to a server")
     slack_cmd = sub.add_parser("slack", help="Slack set-up tasks").add_subparsers(
         dest="slack_command", required=True, parser_class=_Parser

@@ -31,7 +31,7 @@ def dispatch(args: argparse.Namespace, settings: Settings, load_library: Callabl
         print(f"Applied migrations: {', '.join(applied)}." if applied else "The database is up to date.")
         return 0
     if args.command == "discord":
-        return _discord_task(args, settings)
+        return _discord_task(args, settings, load_library)
     if args.command == "slack":
         from bot.slack.manifest import manifest
 
@@ -84,18 +84,23 @@ def _with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
     return replace(settings, **changes)  # type: ignore[arg-type]
 
 
-async def _serve(settings: Settings, library: Library, *, slack_http: bool) -> None:
-    """All configured platforms and the daily-post scheduler side by side, sharing one database."""
+def _open_store(settings: Settings, *, migrate: bool = True) -> Store:
+    """The configured database, or one line saying why it cannot be opened."""
     from bot.store import open_store
 
     try:
-        store = open_store(settings.database_url, settings.data_dir)
+        return open_store(settings.database_url, settings.data_dir, migrate=migrate)
     except ConfigError:
         raise
     except Exception as error:  # an unreachable server or an unwritable folder; the URL may hold a password
         raise ConfigError(
             f"Could not open the database ({type(error).__name__}); check DATABASE_URL or SPEECHBOT_DATA_DIR."
         ) from None
+
+
+async def _serve(settings: Settings, library: Library, *, slack_http: bool) -> None:
+    """All configured platforms and the daily-post scheduler side by side, sharing one database."""
+    store = _open_store(settings)
     try:
         await _serve_with(store, settings, library, slack_http=slack_http)
     finally:
@@ -178,16 +183,49 @@ async def _until_first_ends(jobs: list[Coroutine[Any, Any, None]]) -> None:
         log.warning("a platform connection ended; stopping speechbot")
 
 
-def _discord_task(args: argparse.Namespace, settings: Settings) -> int:
+def _discord_task(args: argparse.Namespace, settings: Settings, load_library: Callable[[], Library]) -> int:
     if args.discord_command == "invite":
         from bot.discord import invite_url
 
         print(invite_url(settings))
         return 0
-    from bot.discord import sync_commands
-
     if not settings.discord_token:
         raise ConfigError("DISCORD_TOKEN is not set; put it in .env (see README.md).")
-    count = asyncio.run(sync_commands(settings, guild_id=args.guild))
-    print(f"Published {count} commands" + (f" to server {args.guild}." if args.guild else " globally."))
+    clear = bool(getattr(args, "clear", False))
+    if clear and args.guild is None:
+        raise ConfigError("--clear needs --guild ID: it removes the test copies of the commands from that server.")
+    print(asyncio.run(discord_sync(settings, load_library(), guild_id=args.guild, clear=clear)))
     return 0
+
+
+async def discord_sync(settings: Settings, library: Library, *, guild_id: int | None, clear: bool = False) -> str:
+    """`speechbot discord sync`: publish the tree `run` publishes (daily commands included); the line to print."""
+    from bot.daily_service import DailyService
+    from bot.discord import sync_commands
+
+    # The same DailyService `run` builds (without a scheduler: nothing is posted), so the tree is the same.
+    store = None if clear else _open_store(settings, migrate=False)
+    try:
+        report = await sync_commands(
+            library,
+            token=settings.discord_token,
+            data_dir=settings.data_dir,
+            daily=DailyService(store, library) if store is not None else None,
+            guild_id=guild_id,
+            clear=clear,
+        )
+    finally:
+        if store is not None:
+            store.close()
+    if guild_id is None:
+        return f"Published {report.published} commands globally."
+    if clear:
+        return f"Removed the test copies of the commands from server {guild_id}; the global commands stay."
+    line = f"Published {report.published} commands to server {guild_id} for testing (they work there at once)."
+    if report.also_global:
+        line += (
+            f" The server also shows the {report.also_global} global commands, so it lists each command twice"
+            f" until `speechbot discord sync --guild {guild_id} --clear` (or the next `speechbot run` with this"
+            " data folder) removes the copies."
+        )
+    return line

@@ -2,10 +2,11 @@
 
 from bot.discord.client import (
     DiscordStartError,
+    SyncReport,
     build_bot,
     invite_url,
     run_discord,
     sync_commands,
 )
 
-__all__ = ["DiscordStartError", "build_bot", "invite_url", "run_discord", "sync_commands"]
+__all__ = ["DiscordStartError", "SyncReport", "build_bot", "invite_url", "run_discord", "sync_commands"]

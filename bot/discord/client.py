@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -152,6 +153,7 @@ async def prepare(bot: AnyBot) -> None:
     if bot.sync_on_start:
         try:
             await sync_if_changed(bot.tree, bot.data_dir)
+            await clear_test_copies(bot.tree, bot.data_dir)
         except discord.HTTPException as problem:
             # The commands Discord already has keep working; the hash is not saved, so the next start retries.
             log.error("Could not sync Discord commands (HTTP %s); run `speechbot discord sync`", problem.status)
@@ -214,9 +216,15 @@ def _read_hashes(data_dir: Path) -> dict[str, str]:
     return data if isinstance(data, dict) else {}
 
 
-def _write_hash(data_dir: Path, key: str, value: str) -> None:
+def _write_hash(data_dir: Path, key: str, value: str | None) -> None:
+    """Remember (or, with None, forget) what one scope was last synced with."""
     hashes = _read_hashes(data_dir)
-    hashes[key] = value
+    if value is None:
+        if key not in hashes:
+            return
+        del hashes[key]
+    else:
+        hashes[key] = value
     data_dir.mkdir(parents=True, exist_ok=True)
     tmp = data_dir / (HASH_FILE + ".tmp")
     tmp.write_text(json.dumps(hashes, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -239,6 +247,35 @@ async def sync_if_changed(
     _write_hash(data_dir, key, current)
     log.info("Synced %d Discord commands (%s)", len(synced), key)
     return True
+
+
+async def clear_guild_copies(tree: app_commands.CommandTree[Any], data_dir: Path, guild: discord.abc.Snowflake) -> None:
+    """Remove every command this application has in one server (its test copies); global commands stay."""
+    tree.clear_commands(guild=guild)
+    await tree.sync(guild=guild)
+    _write_hash(data_dir, _hash_key(tree, guild), None)
+    log.info("Removed the server copies of the Discord commands (guild %s)", guild.id)
+
+
+async def clear_test_copies(tree: app_commands.CommandTree[Any], data_dir: Path) -> int:
+    """Remove the server copies `discord sync --guild` made with this data folder, so each command shows once.
+
+    `run` publishes the commands globally; a server that also holds copies would list every command twice.
+    Returns how many servers were cleaned up.
+    """
+    prefix = f"{tree.client.application_id}/guild/"
+    cleared = 0
+    for key in sorted(k for k in _read_hashes(data_dir) if k.startswith(prefix)):
+        guild = discord.Object(id=int(key.removeprefix(prefix)))
+        try:
+            await clear_guild_copies(tree, data_dir, guild)
+        except (discord.Forbidden, discord.NotFound):
+            # The bot has left that server (or lost applications.commands there): nobody sees those copies.
+            _write_hash(data_dir, key, None)
+            log.info("Could not reach guild %s to remove its command copies; forgetting it", guild.id)
+            continue
+        cleared += 1
+    return cleared
 
 
 # -- entry points for the CLI ------------------------------------------------------------------------------
@@ -315,32 +352,49 @@ def _closed_reason(code: int) -> str:
     return _CLOSE_REASONS.get(code, f"Discord closed the gateway connection (code {code}).")
 
 
-async def sync_commands(
-    source: Library | Settings,
-    *,
-    token: str | None = None,
-    data_dir: Path | None = None,
-    guild_id: int | None = None,
-) -> int:
-    """Upload the slash commands now (globally, or to one guild for instant testing); returns how many.
+@dataclass(frozen=True)
+class SyncReport:
+    """What `speechbot discord sync` did, for its one-line answer."""
 
-    `source` is the loaded library, or the settings (then the texts they name are loaded).
+    published: int  # commands now in the synced scope (0 after clearing a server)
+    also_global: int = 0  # for a server: the global commands it shows beside its copies
+
+
+async def sync_commands(
+    library: Library,
+    *,
+    token: str | None,
+    data_dir: Path,
+    daily: DailyService | None,
+    guild_id: int | None = None,
+    clear: bool = False,
+) -> SyncReport:
+    """Publish the slash commands now: globally, as copies in one server for instant testing, or clear those.
+
+    The tree is built exactly as `run` builds it: pass the DailyService `run` would get, so the /daily-*
+    commands are part of it (a bulk overwrite without them would delete them until the next start).
     """
-    if isinstance(source, Settings):
-        token = token or source.discord_token
-        data_dir = data_dir or source.data_dir
-        library = Library.load(source.texts)
-    else:
-        library = source
-    folder = data_dir or Path("data")
-    bot = build_bot(library, data_dir=folder, sync_on_start=False)
+    bot = build_bot(library, data_dir=data_dir, sync_on_start=False, daily=daily)
     async with bot:
         await _login(bot, token)
         guild = discord.Object(id=guild_id) if guild_id is not None else None
-        if guild is not None:
-            bot.tree.copy_global_to(guild=guild)
-        await sync_if_changed(bot.tree, folder, guild=guild, force=True)
-        return len(bot.tree.get_commands(guild=guild))
+        try:
+            if guild is not None and clear:
+                await clear_guild_copies(bot.tree, data_dir, guild)
+                return SyncReport(published=0)
+            if guild is not None:
+                bot.tree.copy_global_to(guild=guild)
+            await sync_if_changed(bot.tree, data_dir, guild=guild, force=True)
+            published = len(bot.tree.get_commands(guild=guild))
+            if guild is None:
+                return SyncReport(published=published)
+            return SyncReport(published=published, also_global=len(await bot.tree.fetch_commands()))
+        except discord.Forbidden:
+            raise DiscordStartError(
+                "Discord refused: is the bot in that server, invited with the applications.commands scope?"
+            ) from None
+        except discord.HTTPException as problem:
+            raise DiscordStartError(f"Discord refused the commands (HTTP {problem.status}).") from None
 
 
 def application_id_from_token(token: str) -> int:

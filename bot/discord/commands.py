@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import functools
 import logging
 import random
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 import discord
 from discord import app_commands
@@ -15,6 +20,7 @@ from bot.core import commands as core
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.render import one_line
+from bot.core.schedule import local_date_of
 from bot.discord import embeds
 
 if TYPE_CHECKING:
@@ -34,6 +40,21 @@ _PICKED = re.compile(r"^§(?P<ref>\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?)(?:\s+(?P<doc
 _MENTIONS = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
 
 Interaction = discord.Interaction[Any]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# What the daily subscriptions of Discord channels are stored under (the same as bot/discord/daily.py's).
+DAILY_PLATFORM = "discord"
+
+
+# One thread for library work: searches hold the GIL, so more threads would only take more turns from the loop.
+_LIBRARY_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speechbot-library")
+
+
+async def off_loop(work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run library work (search, look-ups) in a thread, so a large library never stalls the gateway."""
+    return await asyncio.get_running_loop().run_in_executor(_LIBRARY_WORKER, functools.partial(work, *args, **kwargs))
 
 
 def library_of(interaction: Interaction) -> Library:
@@ -77,10 +98,54 @@ async def say_privately(interaction: Interaction, text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
+STALE_COMMAND = (
+    "This command changed in an update of the bot; type it again from the list. "
+    "If the list still shows the old one, reload Discord (Ctrl+R)."
+)
+UNKNOWN_COMMAND = (
+    "This command no longer exists in this bot; it was removed in an update. "
+    "Reload Discord (Ctrl+R) to see the current commands."
+)
+UNSEEN_CHANNEL = (
+    "The bot cannot see that channel. For a private thread, add the bot to the thread first "
+    "(mention it there); otherwise give it View Channel in that channel."
+)
+UNREADABLE_OPTION = "One of the options could not be read; pick it again from Discord's list."
+
+
+def _expected_failure(error: Exception, command: str) -> str | None:
+    """The user-facing line for failures that are no bug of ours (stale commands, unseen channels), logged briefly."""
+    if isinstance(error, app_commands.CommandNotFound):
+        log.warning("Discord sent the unknown command /%s (stale commands; run `speechbot discord sync`)", command)
+        return UNKNOWN_COMMAND
+    if isinstance(error, app_commands.CommandSignatureMismatch):
+        log.warning("Discord's /%s differs from this bot's (stale commands; run `speechbot discord sync`)", command)
+        return STALE_COMMAND
+    if isinstance(error, app_commands.TransformerError) and error.__cause__ is None:  # a cause: a bug, not input
+        kind = error.type.name
+        log.info("Could not convert a %s option of /%s", kind, command)
+        return UNSEEN_CHANNEL if error.type is discord.AppCommandOptionType.channel else UNREADABLE_OPTION
+    return None
+
+
 async def reply_error(interaction: Interaction, error: Exception) -> None:
     """Show bad input as its hint (ephemeral); log real failures and still answer."""
     original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-    if isinstance(original, UserError):
+    command = _command_name(interaction)
+    if interaction.type is discord.InteractionType.autocomplete:
+        # A stale command's suggestions: nothing to suggest, and an autocomplete cannot carry a message.
+        if _expected_failure(original, command) is None:
+            log.error("Discord autocomplete failed", exc_info=original)
+        if not interaction.response.is_done():
+            try:
+                await interaction.response.autocomplete([])
+            except discord.HTTPException:
+                log.warning("could not answer the autocomplete of interaction %s", interaction.id)
+        return
+    expected = _expected_failure(original, command)
+    if expected is not None:
+        text = expected
+    elif isinstance(original, UserError):
         text = original.message
     elif isinstance(original, app_commands.CheckFailure):
         text = str(original) or "You can't use this command here."
@@ -91,6 +156,13 @@ async def reply_error(interaction: Interaction, error: Exception) -> None:
         await say_privately(interaction, text)
     except discord.HTTPException:
         log.warning("could not send the error message for interaction %s", interaction.id)
+
+
+def _command_name(interaction: Interaction) -> str:
+    """The invoked command's name as Discord sent it (known even when this bot has no such command)."""
+    data: dict[str, Any] = dict(interaction.data or {})
+    name = data.get("name")
+    return name if isinstance(name, str) and re.fullmatch(r"[\w-]{1,32}", name) else "?"
 
 
 async def answer(
@@ -162,7 +234,7 @@ class MoreResults(
         """Replace the page with the next one."""
         library = library_of(interaction)
         try:
-            reply = core.search(library, self.query, document=self.document or None, offset=self.offset)
+            reply = await off_loop(core.search, library, self.query, document=self.document or None, offset=self.offset)
         except UserError as problem:
             await say_privately(interaction, problem.message)
             return
@@ -176,24 +248,44 @@ class MoreResults(
         )
 
 
+_STEP_LABELS = {"p": "Previous", "n": "Next", "b": "Previous part", "f": "Next part"}
+
+
 class ContextStep(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=re.compile(r"sb:ctx:(?P<step>[pn]):(?P<private>[01]):(?P<owner>\d+):(?P<doc>[\w.-]+):(?P<para>\d+)"),
+    template=re.compile(
+        r"sb:ctx:(?P<step>[pnbf]):(?P<private>[01]):(?P<owner>\d+):(?P<doc>[\w.-]+):(?P<para>\d+)(?::(?P<part>\d+))?"
+    ),
 ):
-    """Previous / Next under /context: walks the text one paragraph at a time."""
+    """Previous / Next under /context walk the text a paragraph at a time; the part buttons page a long view.
 
-    def __init__(self, step: str, document: str, paragraph: int, owner: int, private: bool, enabled: bool) -> None:
-        self.step, self.document, self.paragraph, self.owner, self.private = (
+    Steps: p and n move to a neighbouring paragraph, b and f to the previous or next message-sized part of
+    the same view (buttons made before parts existed carry no part and open the first).
+    """
+
+    def __init__(
+        self,
+        step: str,
+        document: str,
+        paragraph: int,
+        owner: int,
+        private: bool,
+        enabled: bool,
+        part: int = 0,
+    ) -> None:
+        self.step, self.document, self.paragraph, self.owner, self.private, self.part = (
             step,
             document,
             paragraph,
             owner,
             private,
+            part,
         )
-        label = "Previous" if step == "p" else "Next"
         custom_id = f"sb:ctx:{step}:{int(private)}:{owner}:{document}:{paragraph}"
+        if part:
+            custom_id += f":{part}"
         button: discord.ui.Button[Any] = discord.ui.Button(
-            label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id, disabled=not enabled
+            label=_STEP_LABELS[step], style=discord.ButtonStyle.secondary, custom_id=custom_id, disabled=not enabled
         )
         super().__init__(button)
 
@@ -209,6 +301,7 @@ class ContextStep(
             int(match["owner"]),
             match["private"] == "1",
             True,
+            int(match["part"] or 0),
         )
 
     async def interaction_check(self, interaction: Interaction, /) -> bool:
@@ -219,17 +312,15 @@ class ContextStep(
         return False
 
     async def callback(self, interaction: Interaction) -> None:
-        """Show the neighbouring paragraph's context in place."""
+        """Show the neighbouring paragraph's context, or another part of this one, in place."""
         library = library_of(interaction)
         try:
-            reply = core.context(library, str(self.paragraph), document=self.document)
+            reply = await off_loop(core.context, library, str(self.paragraph), document=self.document)
         except UserError as problem:
             await say_privately(interaction, problem.message)
             return
-        found = embeds.batches(embeds.context_embeds(reply))[0]
-        await interaction.response.edit_message(
-            embeds=found, view=context_view(reply, self.owner, self.private), allowed_mentions=NO_MENTIONS
-        )
+        page, view = context_page(reply, self.part, self.owner, self.private)
+        await interaction.response.edit_message(embeds=page, view=view, allowed_mentions=NO_MENTIONS)
 
 
 def search_view(reply: core.Reply, owner: int, private: bool) -> discord.ui.View | None:
@@ -242,12 +333,25 @@ def search_view(reply: core.Reply, owner: int, private: bool) -> discord.ui.View
     return view
 
 
-def context_view(reply: core.Reply, owner: int, private: bool) -> discord.ui.View:
-    """Previous / Next buttons, disabled at the start and end of the text."""
+def context_page(
+    reply: core.Reply, part: int, owner: int, private: bool
+) -> tuple[list[discord.Embed], discord.ui.View]:
+    """One message of a context view and its buttons: a view longer than a message is paged, never cut."""
+    pages = embeds.batches(embeds.context_embeds(reply))
+    part = min(max(part, 0), len(pages) - 1)  # a stale button (the text changed) opens the nearest part
+    return pages[part], context_view(reply, owner, private, part=part, parts=len(pages))
+
+
+def context_view(reply: core.Reply, owner: int, private: bool, *, part: int = 0, parts: int = 1) -> discord.ui.View:
+    """Previous / Next paragraph, disabled at the start and end of the text; part buttons when paged."""
     view = discord.ui.View(timeout=None)
-    here, last = reply.paragraph, reply.paragraph_count
-    view.add_item(ContextStep("p", reply.document, max(here - 1, 1), owner, private, enabled=here > 1))
-    view.add_item(ContextStep("n", reply.document, min(here + 1, last), owner, private, enabled=here < last))
+    here, last, doc = reply.paragraph, reply.paragraph_count, reply.document
+    view.add_item(ContextStep("p", doc, max(here - 1, 1), owner, private, enabled=here > 1))
+    if parts > 1:
+        view.add_item(ContextStep("b", doc, here, owner, private, enabled=part > 0, part=max(part - 1, 0)))
+        forward = min(part + 1, parts - 1)
+        view.add_item(ContextStep("f", doc, here, owner, private, enabled=part < parts - 1, part=forward))
+    view.add_item(ContextStep("n", doc, min(here + 1, last), owner, private, enabled=here < last))
     return view
 
 
@@ -273,7 +377,7 @@ async def query_choices(interaction: Interaction, current: str) -> list[app_comm
     library = library_of(interaction)
     document = getattr(interaction.namespace, "document", None) or None
     try:
-        hits = library.search(current, limit=CHOICES_LIMIT, document=document, prefix=True)
+        hits = await off_loop(library.search, current, limit=CHOICES_LIMIT, document=document, prefix=True)
     except UserError:
         return []
     choices = []
@@ -282,6 +386,22 @@ async def query_choices(interaction: Interaction, current: str) -> list[app_comm
         name = one_line(f"§{hit.ref} {hit.text}", CHOICE_CHARS)
         choices.append(app_commands.Choice(name=name, value=value[:CHOICE_CHARS]))
     return choices
+
+
+async def channel_today(interaction: Interaction) -> dt.date:
+    """The interaction's date in the channel's daily-post zone when it has one (so both agree), else in UTC."""
+    moment = interaction.created_at
+    daily = getattr(interaction.client, "daily", None)
+    if daily is None or interaction.guild_id is None or interaction.channel_id is None:
+        return moment.date()
+    try:
+        found = await daily.subscription(DAILY_PLATFORM, str(interaction.guild_id), str(interaction.channel_id))
+    except Exception as error:  # the database is away: the passage of the UTC day is still an answer
+        log.warning("Could not read the channel's daily subscription (%s); using the UTC date", type(error).__name__)
+        return moment.date()
+    if found is None or not found.active:
+        return moment.date()
+    return local_date_of(moment, found.timezone)
 
 
 # -- the commands ------------------------------------------------------------------------------------------
@@ -323,7 +443,8 @@ class SpeechCommands(commands.Cog):
         private: bool = False,
     ) -> None:
         """Quote a passage: a random one, or the one at a reference like 3.2."""
-        await answer(interaction, core.quote(self.library, ref, document=document, rng=self.rng), private=private)
+        reply = await off_loop(core.quote, self.library, ref, document=document, rng=self.rng)
+        await answer(interaction, reply, private=private)
 
     @app_commands.command(name="search")
     @app_commands.describe(
@@ -342,10 +463,12 @@ class SpeechCommands(commands.Cog):
         """Find sentences by the words you remember, with the matching words in bold."""
         picked = _PICKED.match(query.strip())
         if picked:
-            reply = core.quote(self.library, picked["ref"], document=picked["doc"] or document, rng=self.rng)
+            reply = await off_loop(
+                core.quote, self.library, picked["ref"], document=picked["doc"] or document, rng=self.rng
+            )
             await answer(interaction, reply, private=private)
             return
-        reply = core.search(self.library, _MENTIONS.sub(" ", query), document=document)
+        reply = await off_loop(core.search, self.library, _MENTIONS.sub(" ", query), document=document)
         view = None if reply.is_error else search_view(reply, interaction.user.id, private)
         await answer(interaction, reply, private=private, view=view)
 
@@ -360,15 +483,16 @@ class SpeechCommands(commands.Cog):
         private: bool = False,
     ) -> None:
         """Read a paragraph with the one before and after; Previous and Next walk the text."""
-        reply = core.context(self.library, ref, document=document)
-        await answer(interaction, reply, private=private, view=context_view(reply, interaction.user.id, private))
+        reply = await off_loop(core.context, self.library, ref, document=document)
+        page, view = context_page(reply, 0, interaction.user.id, private)
+        await interaction.response.send_message(embeds=page, view=view, ephemeral=private, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="daily")
     @app_commands.describe(document=DOCUMENT_HELP, private=PRIVATE_HELP)
     @app_commands.autocomplete(document=document_choices)
     async def daily(self, interaction: Interaction, document: str | None = None, private: bool = False) -> None:
         """Today's passage: the same for everyone today, a new one tomorrow."""
-        today = interaction.created_at.date()  # UTC day of the interaction, not the server clock
+        today = await channel_today(interaction)
         await answer(interaction, core.daily(self.library, today=today, document=document), private=private)
 
     @app_commands.command(name="cite")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.core.library import Library
+from bot.daily_service import DailyService
 from bot.discord.client import AnyBot, build_bot
+from bot.store import Store, open_store
 from tests.fakes.discord_api import TOKEN, FakeDiscord
 
 Starter = Callable[..., Awaitable[AnyBot]]
@@ -64,3 +66,17 @@ async def start_bot(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Starter]
 async def bot(start_bot: Starter, library: Library) -> AnyBot:
     """One running bot with the seed text."""
     return await start_bot(library)
+
+
+@pytest.fixture
+def subscriptions(tmp_path: Path) -> Iterator[Store]:
+    """A fresh SQLite store for the daily subscriptions."""
+    opened = open_store(None, tmp_path / "subscriptions")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+async def bot_with_daily(start_bot: Starter, library: Library, subscriptions: Store) -> AnyBot:
+    """A running bot with the /daily-* commands, as `run` starts it (no scheduler: nothing is posted)."""
+    return await start_bot(library, daily=DailyService(subscriptions, library))

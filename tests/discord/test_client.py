@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import base64
 import contextlib
@@ -14,6 +15,7 @@ import discord
 import pytest
 from discord import app_commands
 
+from bot import launcher
 from bot.config import ConfigError, Settings
 from bot.core.library import Library
 from bot.discord import DiscordStartError, build_bot, invite_url, run_discord, sync_commands
@@ -90,15 +92,108 @@ async def test_rejected_sync_does_not_stop_the_bot_and_is_retried_next_start(
     assert len(global_syncs(fake)) == 2
 
 
-async def test_sync_command_uploads_to_one_guild_on_demand(fake: FakeDiscord, library: Library, tmp_path: Path) -> None:
-    settings = Settings(discord_token=TOKEN, data_dir=tmp_path)  # how `speechbot discord sync` calls it
-    count = await sync_commands(settings, guild_id=GUILD_ID)
-    assert count == len(COMMANDS)
-    [upload] = fake.of("PUT", f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
-    assert {c["name"] for c in upload.body} == COMMANDS
-    assert global_syncs(fake) == []
-    await sync_commands(library, token=TOKEN, data_dir=tmp_path)  # on demand means always
-    await sync_commands(library, token=TOKEN, data_dir=tmp_path)
+DAILY = {"daily-setup", "daily-stop", "daily-status", "daily-preview", "daily-post-now"}
+GUILD_SYNC = f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
+
+
+async def run_until_synced(fake: FakeDiscord, library: Library, data_dir: Path) -> None:
+    """`speechbot run` (Discord only) until it has started and checked its commands, then stopped."""
+    settings = Settings(discord_token=TOKEN, data_dir=data_dir)
+    identified = len(fake.identifies)
+    task = asyncio.create_task(launcher._serve(settings, library, slack_http=False))
+    try:
+        await fake.wait_identifies(identified + 1, timeout=15)  # commands are checked before the gateway
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def test_sync_publishes_exactly_the_tree_that_run_publishes(
+    fake: FakeDiscord, library: Library, tmp_path: Path
+) -> None:
+    settings = Settings(discord_token=TOKEN, data_dir=tmp_path / "sync")
+    line = await launcher.discord_sync(settings, library, guild_id=None)  # what `speechbot discord sync` runs
+    [from_sync] = global_syncs(fake)
+    await run_until_synced(fake, library, tmp_path / "run")
+    [_, from_run] = global_syncs(fake)
+    assert from_sync == from_run
+    assert {c["name"] for c in from_sync} == COMMANDS | DAILY
+    assert line == f"Published {len(COMMANDS | DAILY)} commands globally."
+    await run_until_synced(fake, library, tmp_path / "sync")  # after a sync, run finds nothing to change
+    assert len(global_syncs(fake)) == 2
+
+
+async def test_guild_sync_copies_the_tree_for_testing_and_clear_removes_the_copies(
+    fake: FakeDiscord, library: Library, tmp_path: Path
+) -> None:
+    settings = Settings(discord_token=TOKEN, data_dir=tmp_path)
+    await run_until_synced(fake, library, tmp_path)
+    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY)
+    line = await launcher.discord_sync(settings, library, guild_id=GUILD_ID)
+    [upload] = fake.of("PUT", GUILD_SYNC)
+    assert {c["name"] for c in upload.body} == COMMANDS | DAILY
+    assert len(global_syncs(fake)) == 1  # the global commands are left alone
+    assert f"lists each command twice until `speechbot discord sync --guild {GUILD_ID} --clear`" in line
+    line = await launcher.discord_sync(settings, library, guild_id=GUILD_ID, clear=True)
+    assert line == f"Removed the test copies of the commands from server {GUILD_ID}; the global commands stay."
+    assert fake.of("PUT", GUILD_SYNC)[-1].body == []
+    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY)  # each command once
+    assert f"{APP_ID}/guild/{GUILD_ID}" not in json.loads((tmp_path / HASH_FILE).read_text())
+
+
+async def test_guild_sync_before_any_global_sync_shows_each_command_once(
+    fake: FakeDiscord, library: Library, tmp_path: Path
+) -> None:
+    settings = Settings(discord_token=TOKEN, data_dir=tmp_path)
+    line = await launcher.discord_sync(settings, library, guild_id=GUILD_ID)
+    assert line.endswith("for testing (they work there at once).")
+    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY)
+
+
+async def test_run_removes_the_test_copies_a_guild_sync_left(
+    fake: FakeDiscord, library: Library, tmp_path: Path
+) -> None:
+    settings = Settings(discord_token=TOKEN, data_dir=tmp_path)
+    await launcher.discord_sync(settings, library, guild_id=GUILD_ID)
+    await run_until_synced(fake, library, tmp_path)
+    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY)  # global once, the copies gone
+    assert list(json.loads((tmp_path / HASH_FILE).read_text())) == [f"{APP_ID}/global"]
+    await run_until_synced(fake, library, tmp_path)  # nothing left to remove on the next start
+    assert len(fake.of("PUT", GUILD_SYNC)) == 2
+
+
+async def test_run_forgets_test_copies_in_a_server_it_has_left(
+    fake: FakeDiscord, library: Library, tmp_path: Path
+) -> None:
+    gone = GUILD_ID + 7
+    (tmp_path / HASH_FILE).write_text(json.dumps({f"{APP_ID}/guild/{gone}": "0"}))
+    fake.forbidden_guilds.add(gone)
+    await run_until_synced(fake, library, tmp_path)
+    assert list(json.loads((tmp_path / HASH_FILE).read_text())) == [f"{APP_ID}/global"]
+
+
+async def test_guild_sync_to_a_server_without_the_bot_is_one_line(
+    fake: FakeDiscord, library: Library, tmp_path: Path
+) -> None:
+    fake.forbidden_guilds.add(GUILD_ID + 7)
+    settings = Settings(discord_token=TOKEN, data_dir=tmp_path)
+    with pytest.raises(DiscordStartError, match=r"^Discord refused: is the bot in that server") as caught:
+        await launcher.discord_sync(settings, library, guild_id=GUILD_ID + 7)
+    assert caught.value.__suppress_context__
+
+
+def test_clear_without_a_guild_is_one_line(library: Library, tmp_path: Path) -> None:
+    args = argparse.Namespace(command="discord", discord_command="sync", guild=None, clear=True)
+    settings = Settings(discord_token=TOKEN, data_dir=tmp_path)
+    with pytest.raises(ConfigError, match=r"^--clear needs --guild ID"):
+        launcher._discord_task(args, settings, lambda: library)
+
+
+async def test_sync_commands_on_demand_always_uploads(fake: FakeDiscord, library: Library, tmp_path: Path) -> None:
+    for _ in range(2):
+        report = await sync_commands(library, token=TOKEN, data_dir=tmp_path, daily=None)
+        assert report.published == len(COMMANDS)
     assert len(global_syncs(fake)) == 2
 
 

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
+import re
+import threading
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import discord
+import pytest
 
 from bot.core.daily import passage_for
 from bot.core.library import Library
 from bot.core.render import about_text, citation
 from bot.discord.client import AnyBot
 from bot.discord.embeds import COLOUR
+from bot.store import Store, SubscriptionSpec
 from tests.discord.conftest import Starter
-from tests.fakes.discord_api import GUILD_ID, OTHER_USER_ID, ROLE_ID, USER_ID, FakeDiscord, Recorded
+from tests.fakes.discord_api import (
+    CHANNEL_ID,
+    GUILD_ID,
+    OTHER_USER_ID,
+    ROLE_ID,
+    USER_ID,
+    FakeDiscord,
+    Recorded,
+)
 
 EPHEMERAL = 64
 NOBODY = {"parse": []}
@@ -219,6 +234,45 @@ async def test_daily_is_the_passage_of_the_interaction_day(bot: AnyBot, fake: Fa
     assert data(rec)["embeds"][0]["title"] == f"§{passage.ref} · Khrushchev's Secret Speech, 1956"
 
 
+def snowflake_at(moment: datetime) -> str:
+    """An interaction id made at `moment`: discord.py reads the interaction's time from it (a fixed clock)."""
+    return str(discord.utils.time_snowflake(moment))
+
+
+async def test_daily_in_an_american_evening_is_the_channels_local_day(
+    bot_with_daily: AnyBot, fake: FakeDiscord, library: Library, subscriptions: Store
+) -> None:
+    evening = datetime(2026, 2, 10, 21, 0, tzinfo=ZoneInfo("America/Chicago"))  # 03:00 UTC on 11 February
+    local_day, utc_day = date(2026, 2, 10), date(2026, 2, 11)
+    assert passage_for(local_day, library.default).ref != passage_for(utc_day, library.default).ref
+    spec = SubscriptionSpec("discord", str(GUILD_ID), str(CHANNEL_ID), "secret-speech", "08:00", "America/Chicago")
+    subscriptions.save_subscription(
+        spec, now=evening, next_run_at=evening + timedelta(hours=11), next_local_date=date(2026, 2, 11)
+    )
+    payload = fake.command("daily")
+    payload["id"] = snowflake_at(evening)
+    rec = await fake.interact(payload)
+    assert data(rec)["embeds"][0]["description"] == passage_for(local_day, library.default).text
+
+    elsewhere = fake.command("daily", guild_id=GUILD_ID + 1)  # a channel without a daily post: the UTC day
+    elsewhere["id"] = snowflake_at(evening)
+    rec = await fake.interact(elsewhere)
+    assert data(rec)["embeds"][0]["description"] == passage_for(utc_day, library.default).text
+
+
+async def test_daily_after_the_channels_post_stopped_is_the_utc_day(
+    bot_with_daily: AnyBot, fake: FakeDiscord, library: Library, subscriptions: Store
+) -> None:
+    evening = datetime(2026, 2, 10, 21, 0, tzinfo=ZoneInfo("America/Chicago"))
+    spec = SubscriptionSpec("discord", str(GUILD_ID), str(CHANNEL_ID), "secret-speech", "08:00", "America/Chicago")
+    subscriptions.save_subscription(spec, now=evening, next_run_at=evening, next_local_date=date(2026, 2, 11))
+    subscriptions.stop_subscription("discord", str(GUILD_ID), str(CHANNEL_ID))
+    payload = fake.command("daily")
+    payload["id"] = snowflake_at(evening)
+    rec = await fake.interact(payload)
+    assert data(rec)["embeds"][0]["description"] == passage_for(date(2026, 2, 11), library.default).text
+
+
 async def test_cite_in_each_style(bot: AnyBot, fake: FakeDiscord, library: Library) -> None:
     passage = library.default.passage("5")
     for style in ("mla", "apa", "chicago"):
@@ -320,3 +374,109 @@ async def test_second_text_is_offered_and_searched(start_bot: Starter, fake: Fak
     assert "The Gettysburg Address" in embed["footer"]["text"]
     picked = await fake.interact(fake.command("search", {"query": f"§1 {choice['value']}"}))
     assert data(picked)["embeds"][0]["title"] == "§1 · The Gettysburg Address"
+
+
+def long_paragraphs_library(folder: Path, paragraphs: int = 4) -> Library:
+    """A text whose paragraphs are so long that one with its neighbours needs several messages."""
+    folder.mkdir()
+    rng = random.Random(11)
+    words = ["liberty", "people", "party", "congress", "history", "truth", "law", "power", "letter", "court"]
+    body = []
+    for number in range(1, paragraphs + 1):
+        sentences = [
+            f"Paragraph {number} sentence {i} " + " ".join(rng.choice(words) for _ in range(12)) + "."
+            for i in range(60)
+        ]
+        body.append(" ".join(sentences))
+    (folder / "long.txt").write_text("Long Paragraphs\n\n* * * *\n\n" + "\n\n".join(body) + "\n")
+    return Library.load([folder], include_seeds=False)
+
+
+def part_marker(description: str) -> tuple[int, int]:
+    """The `(2/7)` marker at the end of a part, as numbers."""
+    found = re.search(r" \((\d+)/(\d+)\)$", description)
+    assert found is not None, description[-20:]
+    return int(found[1]), int(found[2])
+
+
+def by_label(rec: Recorded) -> dict[str, dict[str, Any]]:
+    """A callback's buttons keyed by their label."""
+    return {b["label"]: b for b in buttons(rec)}
+
+
+async def test_context_longer_than_a_message_pages_through_every_part(
+    start_bot: Starter, fake: FakeDiscord, tmp_path: Path
+) -> None:
+    library = long_paragraphs_library(tmp_path / "texts")
+    await start_bot(library, data_dir=tmp_path / "data2")
+    rec = await fake.interact(fake.command("context", {"ref": "2"}))
+    assert fake.of("POST", "/webhooks/") == []  # one message, paged, not a trail of followups
+    assert list(by_label(rec)) == ["Previous", "Previous part", "Next part", "Next"]
+    assert by_label(rec)["Previous part"].get("disabled") is True
+    pages = [rec]
+    while not by_label(pages[-1])["Next part"].get("disabled", False):
+        assert len(pages) < 20
+        pages.append(await fake.interact(fake.button(by_label(pages[-1])["Next part"]["custom_id"])))
+    assert all(page.body["type"] == 7 for page in pages[1:])
+    shown = " ".join(e["description"] for page in pages for e in data(page)["embeds"])
+    _, total = part_marker(data(pages[0])["embeds"][0]["description"])
+    assert len([e for page in pages for e in data(page)["embeds"]]) == total > 2
+    for number in (1, 2, 3):
+        for sentence in library.default.paragraphs[number - 1].text.split(". "):
+            assert sentence.rstrip(".") in shown  # every sentence of the paragraph and its neighbours
+    assert "paragraph 2 of 4" in data(pages[-1])["embeds"][-1]["footer"]["text"]
+
+    back = await fake.interact(fake.button(by_label(pages[-1])["Previous part"]["custom_id"]))
+    assert data(back)["embeds"] == data(pages[-2])["embeds"]
+    moved = await fake.interact(fake.button(by_label(back)["Next"]["custom_id"]))
+    assert data(moved)["embeds"][0]["title"] == "Context of §3 · Long Paragraphs"
+    assert by_label(moved)["Previous part"].get("disabled") is True  # a new paragraph opens at its first part
+
+
+async def test_next_on_a_long_context_keeps_the_later_parts_reachable(
+    start_bot: Starter, fake: FakeDiscord, tmp_path: Path
+) -> None:
+    library = long_paragraphs_library(tmp_path / "texts")
+    await start_bot(library, data_dir=tmp_path / "data2")
+    rec = await fake.interact(fake.command("context", {"ref": "1", "private": True}))
+    moved = await fake.interact(fake.button(by_label(rec)["Next"]["custom_id"]))
+    assert data(moved)["embeds"][0]["title"] == "Context of §2 · Long Paragraphs"
+    following = by_label(moved)["Next part"]
+    assert following.get("disabled", False) is False
+    assert following["custom_id"] == f"sb:ctx:f:1:{USER_ID}:long:2:1"
+    refused = await fake.interact(fake.button(following["custom_id"], user_id=OTHER_USER_ID))
+    assert_private_hint(refused, "Only the person who asked can turn these pages.")
+    second = await fake.interact(fake.button(following["custom_id"]))
+    _, total = part_marker(data(moved)["embeds"][0]["description"])
+    assert part_marker(data(second)["embeds"][0]["description"]) == (2, total)
+    assert by_label(second)["Previous part"].get("disabled", False) is False
+
+
+async def test_a_slow_search_does_not_hold_up_other_interactions(
+    bot: AnyBot, fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While one search is still running (held here until /help was answered), the bot answers /help."""
+    entered, release, order = threading.Event(), threading.Event(), []
+    search = bot.library.search
+
+    def held_search(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        release.wait(5)  # bounded: on the event loop this would stall everything for 5 s, then go on
+        order.append("search")
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(bot.library, "search", held_search)
+    for first in (
+        fake.command("search", {"query": "enemy of the people"}),
+        fake.autocomplete("search", "query", {"query": "stal"}),
+    ):
+        order.clear()
+        entered.clear()
+        release.clear()
+        searching = asyncio.create_task(fake.interact(first, timeout=10))
+        assert await asyncio.to_thread(entered.wait, 10)  # the search has begun
+        await fake.interact(fake.command("help"), timeout=10)
+        order.append("help")
+        release.set()
+        assert (await searching).body["type"] in (4, 8)
+        assert order == ["help", "search"]

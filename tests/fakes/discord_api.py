@@ -81,6 +81,29 @@ def channel_option(channel_id: int = CHANNEL_ID) -> tuple[dict[str, int], dict[s
     return {"channel": 7}, {"channels": {str(channel_id): channel}}
 
 
+def private_thread_option(thread_id: int = CHANNEL_ID + 20) -> tuple[dict[str, int], dict[str, Any]]:
+    """A channel option naming a private thread the bot has not joined (so it is in no cache of the bot)."""
+    thread = {
+        "id": str(thread_id),
+        "type": 12,
+        "name": "study-group",
+        "guild_id": str(GUILD_ID),
+        "parent_id": str(CHANNEL_ID),
+        "owner_id": str(USER_ID),
+        "member_count": 2,
+        "message_count": 0,
+        "permissions": str((1 << 53) - 1),
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": "2026-01-01T00:00:00+00:00",
+            "locked": False,
+            "invitable": False,
+        },
+    }
+    return {"channel": 7}, {"channels": {str(thread_id): thread}}
+
+
 def _channel(channel_id: int, guild_id: int) -> dict[str, Any]:
     """A guild text channel as GUILD_CREATE and interactions carry it."""
     return {
@@ -123,7 +146,11 @@ class FakeDiscord:
     reject_sync: bool = False
     close_on_identify: int | None = None  # a gateway close code (4004 bad token, 4011 sharding required)
     forbidden_channels: set[int] = field(default_factory=set)
+    forbidden_guilds: set[int] = field(default_factory=set)  # servers the bot has left (403 Missing Access)
+    # The application's commands as Discord keeps them: None for the global ones, else per guild id.
+    app_commands: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    _identified: asyncio.Event = field(default_factory=asyncio.Event)
     _pressed_on: dict[str, str] = field(default_factory=dict)  # interaction id -> message id
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -218,11 +245,14 @@ class FakeDiscord:
             return _reply({"url": self.gateway_url, "shards": self.shards, "session_start_limit": limit})
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands" and self.reject_sync:
             return _reply({"message": "Invalid Form Body", "code": 50035, "errors": {}}, 400)
+        if parts[0] == "applications" and len(parts) == 5 and int(parts[3]) in self.forbidden_guilds:
+            return _reply({"message": "Missing Access", "code": 50001}, 403)
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
             guild = parts[3] if len(parts) == 5 else None
-            return _reply([self._app_command(c, guild) for c in rec.body])
+            self.app_commands[guild] = [self._app_command(c, guild) for c in rec.body]
+            return _reply(self.app_commands[guild])
         if method == "GET" and parts[0] == "applications" and parts[-1] == "commands":
-            return _reply([])
+            return _reply(self.app_commands.get(parts[3] if len(parts) == 5 else None, []))
         if method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
             return self._interaction_callback(rec, parts[1], parts[2])
         if parts[0] == "webhooks" and method in ("POST", "PATCH"):
@@ -248,6 +278,11 @@ class FakeDiscord:
             "flags": 0,
             "summary": "",
         }
+
+    def listed_in_guild(self, guild_id: int = GUILD_ID) -> list[str]:
+        """Command names a member of the guild sees in the command list: global ones and the guild's copies."""
+        both = self.app_commands.get(None, []) + self.app_commands.get(str(guild_id), [])
+        return sorted(command["name"] for command in both)
 
     def _app_command(self, payload: dict[str, Any], guild: str | None) -> dict[str, Any]:
         out = {**payload, "id": self.new_id(), "application_id": str(APP_ID), "version": self.new_id()}
@@ -338,6 +373,7 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
             elif op == 2:
                 self.identifies.append(frame["d"])
+                self._identified.set()
                 if self.close_on_identify is not None:
                     await ws.close(code=self.close_on_identify, message=b"closed by the fake")
                     break
@@ -403,6 +439,13 @@ class FakeDiscord:
         """Wait until the client on ``shard`` has identified and got READY."""
         event = self._shard_ready.setdefault(shard, asyncio.Event())
         await asyncio.wait_for(event.wait(), timeout)
+
+    async def wait_identifies(self, count: int, timeout: float = 5.0) -> None:
+        """Wait until ``count`` IDENTIFYs arrived in all (a restarted client identifies again)."""
+        async with asyncio.timeout(timeout):
+            while len(self.identifies) < count:
+                self._identified.clear()
+                await self._identified.wait()
 
     async def dispatch(self, event: str, data: dict[str, Any], shard: int = 0) -> None:
         """Send one gateway event to the client connected on ``shard``."""
