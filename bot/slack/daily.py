@@ -107,7 +107,7 @@ def slack_deliverer(
     settings: Settings, *, client_base_url: str | None = None, store: Store | None = None
 ) -> SlackDeliverer:
     """The scheduler's Slack deliverer: the bot token's workspace, or every OAuth installation in `store`."""
-    base_url = client_base_url or AsyncWebClient.BASE_URL
+    base_url = client_base_url or settings.slack_api_url or AsyncWebClient.BASE_URL
     if oauth_config(settings) is not None:
         if store is None:
             raise ValueError("with Slack OAuth the deliverer finds each workspace's token in the database: pass store=")

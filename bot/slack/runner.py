@@ -245,6 +245,7 @@ async def run_slack_http(
         host = host or settings.host
         port = port if port is not None else settings.port
         command_name = command_name or settings.slack_command
+        client_base_url = client_base_url or settings.slack_api_url
     server = await start_slack_http(
         library,
         signing_secret=signing_secret,
@@ -317,6 +318,7 @@ async def run_slack_socket(
         bot_token = bot_token or settings.slack_bot_token
         app_token = app_token or settings.slack_app_token
         command_name = command_name or settings.slack_command
+        client_base_url = client_base_url or settings.slack_api_url
     handler = await start_slack_socket(
         library,
         bot_token=bot_token,
