@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -222,8 +222,7 @@ class SlackDailyCommands:
                 case "preview":
                     result = await self.service.preview(**where)
                     if result.passage is not None:
-                        preview = blocks.quotation_message(quotation(result.passage), heading=result.message)
-                        return replace(preview, public=False)
+                        return blocks.quotation_message(quotation(result.passage), heading=result.message, public=False)
                 case _:
                     result = await self.service.post_now(**where, now=self.now())
         except UserError as problem:
