@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process, utils
 
 from bot.core import UserError
+from bot.core.schedule import parse_local_time
 
 SUBCOMMANDS = ("setup", "stop", "status", "preview", "now")
 _SHOWN_WORDS = 8  # of the user's own words in a hint, so a pasted essay does not come back
@@ -43,6 +44,8 @@ def _hint(words: list[str], command: str) -> str:
         glued = next((name for name in SUBCOMMANDS if first.startswith(name)), None)  # `setup08:30`
         if glued is not None:
             guess, rest = glued, [words[0][len(glued) :], *words[1:]]
+        elif _is_time(first):  # `daily 08:30 Europe/Berlin`: setup was left out
+            guess, rest = "setup", words
         else:
             found = process.extractOne(
                 first, SUBCOMMANDS, scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=60
@@ -54,3 +57,11 @@ def _hint(words: list[str], command: str) -> str:
         return f"Unknown daily subcommand. {usage}"
     suggestion = " ".join([command, "daily", guess, *rest[:_SHOWN_WORDS]])
     return f"Did you mean `{suggestion}`? {usage}"
+
+
+def _is_time(word: str) -> bool:
+    try:
+        parse_local_time(word)
+    except UserError:
+        return False
+    return True

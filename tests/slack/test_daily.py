@@ -322,6 +322,7 @@ async def test_database_failure_gets_a_private_apology_and_a_log_line(
         ("daily setup08:30 Europe/Berlin", "/speech daily setup 08:30 Europe/Berlin"),
         ("daily statsu", "/speech daily status"),
         ("daily Preveiw", "/speech daily preview"),
+        ("daily 08:30 Europe/Berlin", "/speech daily setup 08:30 Europe/Berlin"),
     ],
 )
 async def test_mistyped_daily_subcommand_gets_a_private_hint_not_a_public_passage(
