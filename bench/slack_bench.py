@@ -14,6 +14,7 @@ import hmac
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -29,6 +30,7 @@ from bot.core import Library, commands
 from bot.slack import blocks
 from bot.slack.runner import build_web_app, start_slack_http
 from tests.fakes.slack_api import FakeSlack
+from tests.slack.conftest import LONG_PARAGRAPHS, LONG_TEXT_ID, write_long_text
 
 SECRET = "fake-signing-secret-bench"  # noqa: S105 - a fake for loopback only
 TOKEN = "xoxb-fake-bench-token"  # noqa: S105 - a fake for loopback only
@@ -109,6 +111,21 @@ def core_cost_ms(library: Library, rounds: int = 300) -> float:
     return (time.perf_counter() - started) * 1000 / rounds
 
 
+def long_quote_cost(rounds: int = 20) -> tuple[int, int, float]:
+    """Characters, messages and milliseconds to render a passage far longer than one Slack message into parts."""
+    with tempfile.TemporaryDirectory() as folder:
+        library = Library.load([write_long_text(Path(folder))])
+    rng = random.Random(0)
+    line = f"quote 1-{LONG_PARAGRAPHS} in:{LONG_TEXT_ID}"
+    started = time.perf_counter()
+    for _ in range(rounds):
+        reply = commands.answer(library, line, today=dt.date(2026, 1, 1), rng=rng, prefix="/speech ")
+        parts = blocks.render(reply).parts()
+    elapsed = (time.perf_counter() - started) * 1000 / rounds
+    assert reply.quotation is not None
+    return sum(len(part) for part in reply.quotation.parts), len(parts), elapsed
+
+
 async def main(requests: int, concurrency: int, rounds: int) -> None:
     fake = await FakeSlack().start()
     library = Library.load()
@@ -141,6 +158,8 @@ async def main(requests: int, concurrency: int, rounds: int) -> None:
     extra_ms = 1000 / our_rate - 1000 / bare_rate
     print(f"extra time per request: {extra_ms:.2f} ms; core answer + Block Kit alone: {core_ms:.2f} ms")
     print(f"answers sent through response_url: {after_ack} (all answers rode on the ack)")
+    chars, messages, long_ms = long_quote_cost()
+    print(f"long quote: {chars} characters -> {messages} messages within Slack's limits in {long_ms:.1f} ms")
 
 
 def _rates(values: list[float]) -> str:

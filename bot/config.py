@@ -43,6 +43,7 @@ class Settings:
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     slack_command: str = "/speech"
+    slack_api_url: str | None = None
     host: str = "0.0.0.0"  # noqa: S104 - HTTP mode must accept Slack's requests from outside
     port: int = 3000
     log_level: str = "INFO"
@@ -121,6 +122,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         slack_client_id=_optional(values.get("SLACK_CLIENT_ID")),
         slack_client_secret=_optional(values.get("SLACK_CLIENT_SECRET")),
         slack_command=command,
+        slack_api_url=_api_url("SLACK_API_URL", values.get("SLACK_API_URL")),
         host=(values.get("SPEECHBOT_HOST") or "0.0.0.0").strip(),  # noqa: S104 - see Settings.host
         port=_port(values.get("PORT")),
         log_level=_log_level(values.get("LOG_LEVEL")),
@@ -158,3 +160,13 @@ def _log_level(value: str | None) -> str:
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}.")
     return level
+
+
+def _api_url(name: str, value: str | None) -> str | None:
+    """An API base URL such as `https://slack-gov.com/api/`, ending in `/` as the clients join paths onto it."""
+    url = _optional(value)
+    if url is None:
+        return None
+    if not url.startswith(("https://", "http://")) or any(c.isspace() for c in url):
+        raise ConfigError(f"{name} must be an http(s) URL such as https://slack.com/api/.")
+    return url if url.endswith("/") else f"{url}/"

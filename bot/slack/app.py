@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,11 +27,11 @@ if TYPE_CHECKING:
     from bot.store import Store
 
 # What the bot asks for when installed: the slash command and posting; for daily posts, reading its own posts
-# back (history), checking it is in the channel (read) and who is an admin (users:read).
+# back (history), checking it is in the channel (read) and who is an admin (users:read). Posting needs the bot to
+# be a channel member (setup checks it), so `chat:write.public` is not asked for.
 BOT_SCOPES = (
     "commands",
     "chat:write",
-    "chat:write.public",
     "channels:history",
     "groups:history",
     "channels:read",
@@ -181,7 +181,12 @@ def build_app(
         from bot.slack.daily import SlackDailyCommands
 
         daily_commands = SlackDailyCommands(daily, command, now)
-    listeners.register(app, library, command_name=command, today=today, daily=daily_commands)
+    removal = listeners.RemovalListeners(
+        store if store is not None else (daily.store if daily is not None else None),
+        settings.installation_store if settings is not None else installation_store,
+        now,
+    )
+    listeners.register(app, library, command_name=command, today=today, daily=daily_commands, removal=removal)
     return app
 
 
@@ -189,12 +194,15 @@ async def skip_slack_retries(
     req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[None]]
 ) -> BoltResponse:
     """Acknowledge a Slack retry without running it again: the first delivery already answered."""
-    if req.headers.get("x-slack-retry-num"):
-        log.info(
-            "ignoring Slack retry %s (%s)",
-            req.headers["x-slack-retry-num"][0],
-            req.headers.get("x-slack-retry-reason"),
-        )
+    attempt = retry_number(req.headers.get("x-slack-retry-num"))
+    if attempt > 0:
+        log.info("ignoring Slack retry %s (%s)", attempt, (req.headers.get("x-slack-retry-reason") or ["?"])[0])
         return BoltResponse(status=200, body="")
     await next()
     return resp
+
+
+def retry_number(values: Sequence[str] | None) -> int:
+    """Which delivery this is: 0 for the first (Socket Mode sends `retry_attempt: 0`), above 0 for a retry."""
+    text = (values or ["0"])[0].strip()
+    return int(text) if text.isdigit() else 0

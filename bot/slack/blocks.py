@@ -18,27 +18,80 @@ SECTION_LIMIT = 3000  # Slack rejects a section whose text is longer
 FALLBACK_LIMIT = 3000  # the notification text; Slack shortens longer ones anyway
 BUTTON_VALUE_LIMIT = 2000
 MAX_BLOCKS = 50
+# Text in one message's blocks: chat.postMessage refuses much more (msg_blocks_too_long), so replies keep to it too.
+MESSAGE_TEXT_LIMIT = 12_000
 POST_ACTION = "speech_post"
 MORE_ACTION = "speech_more"
+CONTINUE_ACTION = "speech_continue"
 PUBLIC_KINDS = frozenset({"quote", "daily", "context"})
 _PART_MARKER = re.compile(r" \(\d+/\d+\)$")
 
 
 @dataclass(frozen=True, slots=True)
 class SlackMessage:
-    """One Slack answer: fallback text, blocks, and whether the whole channel sees it."""
+    """One Slack answer: fallback text, blocks, and whether the whole channel sees it.
+
+    The last `footer` blocks (ref, title, citation) close every part when the answer is too long for one
+    message; `origin` says how to render it again, for the button that sends the parts after the first few.
+    """
 
     text: str
     blocks: list[Block] = field(default_factory=list)
     public: bool = False
+    footer: int = 0
+    origin: dict[str, Any] | None = None
 
     def as_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for bolt's respond()."""
+        """Keyword arguments for bolt's respond() or ack(), for a message that fits (see parts())."""
         return {
             "text": self.text,
-            "blocks": self.blocks[:MAX_BLOCKS],
+            "blocks": self.blocks,
             "response_type": "in_channel" if self.public else "ephemeral",
         }
+
+    def parts(self) -> list[SlackMessage]:
+        """The answer as messages Slack accepts, in reading order; each ends with the footer and its part number."""
+        if len(self.blocks) <= MAX_BLOCKS and text_size(self.blocks) <= MESSAGE_TEXT_LIMIT:
+            return [self]
+        cut = len(self.blocks) - self.footer
+        body, footer = self.blocks[:cut], self.blocks[cut:]
+        room = MAX_BLOCKS - len(footer) - 2  # the part number and, on the last part sent, a Continue button
+        budget = max(MESSAGE_TEXT_LIMIT - text_size(footer) - 200, SECTION_LIMIT)
+        batches: list[list[Block]] = [[]]
+        for block in body:
+            if batches[-1] and (len(batches[-1]) >= room or text_size([*batches[-1], block]) > budget):
+                batches.append([])
+            batches[-1].append(block)
+        total = len(batches)
+        return [
+            SlackMessage(
+                text=f"{self.text[: FALLBACK_LIMIT - 20]} ({number}/{total})",
+                blocks=[*batch, *footer, context(f"Part {number} of {total}")],
+                public=self.public,
+                origin=self.origin,
+            )
+            for number, batch in enumerate(batches, 1)
+        ]
+
+
+def text_size(blocks: Sequence[Block]) -> int:
+    """Characters of text in blocks, counted the way Slack's per-message limit counts them."""
+    total = 0
+    for block in blocks:
+        for key, value in block.items():
+            if key == "text" and isinstance(value, str):
+                total += len(value)
+            elif isinstance(value, dict):
+                total += text_size([value])
+            elif isinstance(value, list):
+                total += text_size([item for item in value if isinstance(item, dict)])
+    return total
+
+
+def with_continue(part: SlackMessage, value: dict[str, Any], *, next_part: int, total: int) -> SlackMessage:
+    """The part with a button that sends the parts from `next_part` on (a response_url takes only five)."""
+    button = _button(f"Continue reading (part {next_part} of {total})", CONTINUE_ACTION, value)
+    return SlackMessage(part.text, [*part.blocks, {"type": "actions", "elements": [button]}], part.public)
 
 
 def escape(text: str) -> str:
@@ -68,17 +121,19 @@ def highlight(text: str, match: tuple[int, int] | None, marks: Sequence[tuple[in
     return "".join(parts) + escape(text[position:])
 
 
+def mrkdwn_text(text: str) -> Block:
+    """A verbatim mrkdwn text object: a URL or `#general` in a quoted text stays the words the text has."""
+    return {"type": "mrkdwn", "text": text[:SECTION_LIMIT], "verbatim": True}
+
+
 def section(mrkdwn: str) -> Block:
     """A section block of mrkdwn text, cut to Slack's limit as a last resort."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:SECTION_LIMIT]}}
+    return {"type": "section", "text": mrkdwn_text(mrkdwn)}
 
 
 def context(*parts: str) -> Block:
     """A context block: small grey lines for ref, title and citation."""
-    return {
-        "type": "context",
-        "elements": [{"type": "mrkdwn", "text": part[:SECTION_LIMIT]} for part in parts[:10]],
-    }
+    return {"type": "context", "elements": [mrkdwn_text(part) for part in parts[:10]]}
 
 
 def text_sections(text: str, *, quote: bool = False, label: str | None = None) -> list[Block]:
@@ -112,19 +167,25 @@ def render(reply: Reply, *, shared_by: str | None = None) -> SlackMessage:
         case "cite" if reply.quotation is not None:
             blocks = [section(escape(reply.text)), context(escape(reply.quotation.title))]
             return SlackMessage(text=_fallback(reply.text), blocks=blocks)
+        case "about":
+            origin = {"k": "about", "d": reply.document}
+            return SlackMessage(text=_fallback(reply.text), blocks=text_sections(reply.text), origin=origin)
         case _:
             return SlackMessage(text=_fallback(reply.text), blocks=text_sections(reply.text))
 
 
-def quotation_message(q: Quotation, *, heading: str | None = None, shared_by: str | None = None) -> SlackMessage:
-    """A public quotation: the passage as blockquotes, then ref, title and citation in a context block."""
+def quotation_message(
+    q: Quotation, *, heading: str | None = None, shared_by: str | None = None, public: bool = True
+) -> SlackMessage:
+    """A quotation (public unless said otherwise): the passage as blockquotes, then ref, title and citation."""
     text = _joined_parts(q.parts)
     notes = [f"*{escape(q.title)}*", escape(q.footer)]
     if shared_by:
         notes.append(f"shared by <@{shared_by}>")  # shared_by is a checked user id, never user text
     blocks = [*([section(f"*{escape(heading)}*")] if heading else []), *text_sections(text, quote=True)]
     blocks.append(context(*notes))
-    return SlackMessage(text=_fallback(f"{q.title}: {text}"), blocks=blocks, public=True)
+    origin = {"k": "quote", "d": q.document, "r": q.ref, "h": heading, "s": shared_by, "p": public}
+    return SlackMessage(_fallback(f"{q.title}: {text}"), blocks, public=public, footer=1, origin=origin)
 
 
 def context_message(reply: Reply) -> SlackMessage:
@@ -134,7 +195,8 @@ def context_message(reply: Reply) -> SlackMessage:
         blocks += text_sections(text, quote=is_target, label=label)
     title, footer = (reply.quotation.title, reply.quotation.footer) if reply.quotation else ("", "")
     blocks.append(context(f"*{escape(title)}*", escape(footer)))
-    return SlackMessage(text=_fallback(f"Context of {title}"), blocks=blocks, public=True)
+    origin = {"k": "context", "d": reply.document, "r": reply.quotation.ref} if reply.quotation else None
+    return SlackMessage(_fallback(f"Context of {title}"), blocks, public=True, footer=1, origin=origin)
 
 
 def search_message(reply: Reply) -> SlackMessage:

@@ -6,7 +6,7 @@ import contextlib
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -16,10 +16,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import Passage, UserError
 from bot.core.render import quotation
+from bot.core.schedule import local_date_of
 from bot.daily_service import DailyService, parse_days, parse_mode
 from bot.scheduler import PermanentDeliveryError, TransientDeliveryError
 from bot.slack import blocks
 from bot.slack.app import check_token, oauth_config
+from bot.slack.daily_words import DailySubcommand
 from bot.slack.installations import DatabaseInstallationStore
 from bot.store import Subscription
 
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 
 PLATFORM = "slack"
 METADATA_EVENT = "speechbot_daily_passage"
-SUBCOMMANDS = ("setup", "stop", "status", "preview", "now")
 MANAGING = frozenset({"setup", "stop", "now"})
 # Errors after which posting again cannot work until someone changes something in Slack.
 PERMANENT_ERRORS = frozenset(
@@ -106,7 +107,7 @@ def slack_deliverer(
     settings: Settings, *, client_base_url: str | None = None, store: Store | None = None
 ) -> SlackDeliverer:
     """The scheduler's Slack deliverer: the bot token's workspace, or every OAuth installation in `store`."""
-    base_url = client_base_url or AsyncWebClient.BASE_URL
+    base_url = client_base_url or settings.slack_api_url or AsyncWebClient.BASE_URL
     if oauth_config(settings) is not None:
         if store is None:
             raise ValueError("with Slack OAuth the deliverer finds each workspace's token in the database: pass store=")
@@ -183,9 +184,18 @@ class SlackDailyCommands:
     command_name: str
     now: Callable[[], datetime]
 
-    async def run(self, words: list[str], command: dict[str, Any], client: AsyncWebClient) -> blocks.SlackMessage:
+    async def today(self, command: dict[str, Any]) -> date | None:
+        """Today in the zone of the channel's own daily post, so `daily` shows what the channel sees; else None."""
+        found = await self.service.subscription(PLATFORM, command.get("team_id", ""), command.get("channel_id", ""))
+        if found is None or not found.active:
+            return None
+        return local_date_of(self.now(), found.timezone)
+
+    async def run(
+        self, subcommand: DailySubcommand, command: dict[str, Any], client: AsyncWebClient
+    ) -> blocks.SlackMessage:
         """Run one daily subcommand for the channel the command came from; the reply is for the asker only."""
-        name, args = words[0].lower(), words[1:]
+        name, args = subcommand.name, subcommand.args
         team, channel, user = command.get("team_id", ""), command.get("channel_id", ""), command.get("user_id", "")
         where = {"platform": PLATFORM, "workspace_id": team, "channel_id": channel}
         try:
@@ -212,8 +222,7 @@ class SlackDailyCommands:
                 case "preview":
                     result = await self.service.preview(**where)
                     if result.passage is not None:
-                        preview = blocks.quotation_message(quotation(result.passage), heading=result.message)
-                        return blocks.SlackMessage(text=preview.text, blocks=preview.blocks, public=False)
+                        return blocks.quotation_message(quotation(result.passage), heading=result.message, public=False)
                 case _:
                     result = await self.service.post_now(**where, now=self.now())
         except UserError as problem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -13,18 +14,29 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import commands
 from bot.core.errors import UserError
 from bot.core.library import Library
+from bot.core.render import quotation
 from bot.slack import blocks
+from bot.slack.daily_words import read_daily_words
 
 if TYPE_CHECKING:
     from bot.slack.daily import SlackDailyCommands
+    from bot.store import Store
 
-DAILY_SUBCOMMANDS = ("setup", "stop", "status", "preview", "now")
+# Messages sent for one command or button press: a response_url takes five, one is kept for an apology.
+BURST = 4
+CONTINUED_KEPT = 1000  # Continue presses remembered, so a double press sends its parts once
+TOO_LONG = "This answer is too long for Slack; {} more part(s) were not sent."
+PLATFORM = "slack"
+UNINSTALLED = "the app was removed from this Slack workspace; reinstall it and run daily setup again"
+REVOKED = "the app's Slack access to this workspace was revoked; reinstall it and run daily setup again"
 NO_DAILY_POSTS = "Scheduled daily posts are not switched on for this bot; `daily` alone shows today's passage."
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 SOMETHING_WRONG = "Something went wrong on our side; please try again in a moment."
@@ -41,6 +53,7 @@ class SpeechListeners:
     today: Callable[[], dt.date]
     daily: SlackDailyCommands | None = None
     rng: random.Random = field(default_factory=random.Random)
+    _continued: dict[tuple[str, str, int], None] = field(default_factory=dict)
 
     async def on_command(
         self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
@@ -48,26 +61,115 @@ class SpeechListeners:
         """The slash command: the core answers in well under a millisecond, so the answer rides on the ack.
 
         Daily-post subcommands talk to the database and Slack's API, so they ack at once (Slack waits 3 s
-        at most) and answer through response_url afterwards.
+        at most) and answer through response_url afterwards; so do answers too long for one message.
         """
         text = command.get("text") or ""
         words = text.split()
-        if len(words) > 1 and words[0].lower() == "daily" and words[1].lower() in DAILY_SUBCOMMANDS:
-            await ack()
-            async with _always_answered(respond, "daily command"):
-                if self.daily is None:
-                    await respond(**blocks.error_message(NO_DAILY_POSTS).as_kwargs())
-                else:
-                    await respond(**(await self.daily.run(words[1:], command, client)).as_kwargs())
-            return
+        is_daily = bool(words) and words[0].lower() == "daily"
+        if is_daily and len(words) > 1:
+            try:
+                subcommand = read_daily_words(words[1:], self.command_name)
+            except UserError as problem:
+                hint = NO_DAILY_POSTS if self.daily is None else problem.message
+                await ack(**blocks.error_message(hint).as_kwargs())
+                return
+            if subcommand is not None:
+                await ack()
+                async with _always_answered(respond, "daily command"):
+                    if self.daily is None:
+                        await respond(**blocks.error_message(NO_DAILY_POSTS).as_kwargs())
+                    else:
+                        await self._send(respond, await self.daily.run(subcommand, command, client))
+                return
         try:
+            today = await self._channel_today(command) if is_daily else self.today()
             prefix = f"{self.command_name} "
-            reply = commands.answer(self.library, text, today=self.today(), rng=self.rng, prefix=prefix)
+            reply = commands.answer(self.library, text, today=today, rng=self.rng, prefix=prefix)
             message = blocks.render(reply)
         except Exception:
             log.exception("Slack command failed")  # the traceback, not the user's text
             message = blocks.error_message(SOMETHING_WRONG)
-        await ack(**message.as_kwargs())
+        if len(message.parts()) == 1:
+            await ack(**message.as_kwargs())
+            return
+        await ack()
+        async with _always_answered(respond, "long answer"):
+            await self._send(respond, message)
+
+    async def _channel_today(self, command: dict[str, Any]) -> dt.date:
+        """Today where the channel's own daily post is scheduled, so `daily` shows the same day; else UTC."""
+        if self.daily is None:
+            return self.today()
+        try:
+            local = await self.daily.today(command)
+        except Exception:
+            log.warning("could not read the channel's daily time zone; showing the UTC day", exc_info=True)
+            return self.today()
+        return self.today() if local is None else local
+
+    async def _send(
+        self, respond: AsyncRespond, message: blocks.SlackMessage, *, first: int = 0, room: int = BURST
+    ) -> None:
+        """Send the parts from `first` on, at most `room` of them; a Continue button asks for the rest."""
+        parts = message.parts()
+        chosen = parts[first : first + room]
+        for offset, part in enumerate(chosen):
+            number = first + offset
+            if offset == len(chosen) - 1 and number + 1 < len(parts):
+                if message.origin is None:
+                    await respond(**part.as_kwargs(), replace_original=False)
+                    log.warning("a Slack answer of %d parts cannot be rendered again; sent %d", len(parts), number + 1)
+                    await respond(**blocks.error_message(TOO_LONG.format(len(parts) - number - 1)).as_kwargs())
+                    return
+                value = {**message.origin, "n": number + 1}
+                part = blocks.with_continue(part, value, next_part=number + 2, total=len(parts))
+            await respond(**part.as_kwargs(), replace_original=False)
+
+    async def on_continue(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        """The "Continue reading" button: the next parts of a long passage, and no button left on the last one."""
+        await ack()
+        async with _always_answered(respond, "continue button"):
+            await self._continue(body, respond)
+
+    async def _continue(self, body: dict[str, Any], respond: AsyncRespond) -> None:
+        value = blocks.button_value(_action_value(body))
+        number = value.get("n")
+        message = self._rebuild(value)
+        if message is None or not isinstance(number, int) or not 0 < number < len(message.parts()):
+            await respond(**blocks.error_message("That button has expired; ask for the passage again.").as_kwargs())
+            return
+        channel, container = body.get("channel") or {}, body.get("container") or {}
+        where = (str(channel.get("id")), str(container.get("message_ts")), number)
+        if where in self._continued:
+            return  # pressed twice (or by two people at once): those parts are already on their way
+        self._continued[where] = None
+        while len(self._continued) > CONTINUED_KEPT:
+            del self._continued[next(iter(self._continued))]
+        pressed = message.parts()[number - 1]
+        await respond(**pressed.as_kwargs(), replace_original=True)  # the same part, without its button
+        await self._send(respond, message, first=number, room=BURST - 1)
+
+    def _rebuild(self, value: dict[str, Any]) -> blocks.SlackMessage | None:
+        """The long answer a Continue button belongs to, rendered again from the ref it names."""
+        kind, document, ref = value.get("k"), value.get("d"), value.get("r")
+        if not isinstance(document, str):
+            return None
+        try:
+            if kind == "quote" and isinstance(ref, str):
+                heading, shared_by = value.get("h"), value.get("s")
+                return blocks.quotation_message(
+                    quotation(self.library.document(document).passage(ref)),
+                    heading=heading if isinstance(heading, str) else None,
+                    shared_by=shared_by if isinstance(shared_by, str) and _USER_ID.match(shared_by) else None,
+                    public=value.get("p") is not False,
+                )
+            if kind == "context" and isinstance(ref, str):
+                return blocks.render(commands.context(self.library, ref, document=document))
+            if kind == "about":
+                return blocks.render(commands.about(self.library, document=document))
+        except UserError:
+            return None
+        return None
 
     async def on_post(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         """The "Post to channel" button: share the chosen passage publicly, then remove the private result list."""
@@ -83,7 +185,7 @@ class SpeechListeners:
             return
         reply = _guarded(lambda: commands.quote(self.library, ref, document=document, rng=self.rng))
         message = blocks.render(reply, shared_by=_user_id(body))
-        await respond(**message.as_kwargs(), replace_original=False)
+        await self._send(respond, message, room=BURST - 1)
         if message.public:
             await respond(delete_original=True)
 
@@ -104,6 +206,35 @@ class SpeechListeners:
         await respond(**blocks.render(reply).as_kwargs(), replace_original=True)
 
 
+@dataclass
+class RemovalListeners:
+    """`app_uninstalled` and `tokens_revoked`: forget the workspace's token and pause its daily posts."""
+
+    store: Store | None
+    installations: AsyncInstallationStore | None
+    now: Callable[[], dt.datetime]
+
+    async def on_app_uninstalled(self, context: AsyncBoltContext) -> None:
+        """The app was removed from a workspace: nothing can be posted there any more."""
+        await self._remove(context, UNINSTALLED)
+
+    async def on_tokens_revoked(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        """A revoked bot token ends posting too; revoked user tokens change nothing (the app keeps none)."""
+        if (event.get("tokens") or {}).get("bot"):
+            await self._remove(context, REVOKED)
+
+    async def _remove(self, context: AsyncBoltContext, reason: str) -> None:
+        org_wide = bool(context.is_enterprise_install)
+        team = None if org_wide else context.team_id
+        if self.installations is not None:
+            await self.installations.async_delete_all(enterprise_id=context.enterprise_id, team_id=team)
+        paused = 0
+        if self.store is not None and team:
+            paused = await asyncio.to_thread(self.store.pause_workspace, PLATFORM, team, reason=reason, now=self.now())
+        workspace = team or context.enterprise_id
+        log.warning("Slack workspace %s: %s; %d daily subscription(s) paused", workspace, reason, paused)
+
+
 def register(
     app: AsyncApp,
     library: Library,
@@ -111,12 +242,17 @@ def register(
     command_name: str,
     today: Callable[[], dt.date],
     daily: SlackDailyCommands | None = None,
+    removal: RemovalListeners | None = None,
 ) -> SpeechListeners:
     """Register every Slack listener in one visible place."""
     listeners = SpeechListeners(library, command_name, today, daily)
     app.command(command_name)(listeners.on_command)
     app.action(blocks.POST_ACTION)(listeners.on_post)
     app.action(blocks.MORE_ACTION)(listeners.on_more)
+    app.action(blocks.CONTINUE_ACTION)(listeners.on_continue)
+    if removal is not None:
+        app.event("app_uninstalled")(removal.on_app_uninstalled)
+        app.event("tokens_revoked")(removal.on_tokens_revoked)
     return listeners
 
 

@@ -7,6 +7,8 @@ import json
 from bot.slack.app import BOT_SCOPES, check_command_name
 
 DESCRIPTION = "Quotes, searches and cites Khrushchev's Secret Speech (1956) by paragraph and sentence."
+# Removal events, so an uninstalled workspace's token is forgotten and its daily posts paused; they need no scope.
+BOT_EVENTS = ("app_uninstalled", "tokens_revoked")
 USAGE_HINT = "3.2 | search <words> | context <ref> | daily | cite <ref> [mla|apa|chicago] | about | help"
 
 
@@ -44,7 +46,11 @@ def manifest(command_name: str = "/speech", http_url: str | None = None) -> str:
     if base:
         lines += ["  redirect_urls:", f"    - {_q(base + '/slack/oauth_redirect')}"]
     lines += ["  scopes:", "    bot:", *(f"      - {_q(scope)}" for scope in BOT_SCOPES)]
-    lines += ["settings:", "  interactivity:", "    is_enabled: true"]
+    lines += ["settings:", "  event_subscriptions:"]
+    if base:
+        lines.append(f"    request_url: {_q(base + '/slack/events')}")
+    lines += ["    bot_events:", *(f"      - {_q(event)}" for event in BOT_EVENTS)]
+    lines += ["  interactivity:", "    is_enabled: true"]
     if base:
         lines.append(f"    request_url: {_q(base + '/slack/events')}")
     lines += [

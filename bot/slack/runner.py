@@ -14,6 +14,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
@@ -45,8 +46,10 @@ def build_web_app(app: AsyncApp, *, documents: int = 0) -> web.Application:
     """The aiohttp application for HTTP mode: Slack's events path, a health check and the OAuth pages."""
 
     async def events(request: web.Request) -> web.Response:
-        bolt_response = await app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        bolt_request = await read_slack_request(request)
+        if isinstance(bolt_request, web.Response):
+            return bolt_request
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "documents": documents})
@@ -65,6 +68,44 @@ def build_web_app(app: AsyncApp, *, documents: int = 0) -> web.Application:
     web_app = web.Application()
     web_app.add_routes(routes)
     return web_app
+
+
+async def read_slack_request(request: web.Request) -> AsyncBoltRequest | web.Response:
+    """The request for bolt, or a quiet 4xx for one Slack cannot have sent: never a 500 with a traceback."""
+    stamp = request.headers.get("X-Slack-Request-Timestamp")
+    if stamp is not None and not (stamp.isascii() and stamp.isdigit()):
+        log.info("rejected a Slack request with a malformed timestamp")
+        return web.Response(status=401, text="invalid request")
+    try:
+        parsed = AsyncBoltRequest(body=await request.text(), query=request.query_string, headers=dict(request.headers))
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError):  # bolt reads the body as it parses it
+        parsed = None
+    if parsed is None or not well_formed(parsed.body):
+        log.info("rejected a Slack request whose body is not a Slack payload")
+        return web.Response(status=400, text="malformed request")
+    return parsed
+
+
+_OBJECTS = ("event", "view", "user", "channel", "container", "message", "enterprise", "state")
+
+
+def well_formed(body: object) -> bool:
+    """Whether the parts bolt's matchers and our listeners index into have the shape Slack sends."""
+    if not isinstance(body, dict):
+        return False
+    if any(not isinstance(body.get(key), dict | None) for key in _OBJECTS):
+        return False
+    if not isinstance(body.get("team"), dict | str | None):
+        return False
+    for key in ("authorizations", "actions"):
+        items = body.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            return False
+    if body.get("type") == "event_callback" and not isinstance(body.get("event"), dict):
+        return False
+    if body.get("type") == "block_actions":  # ours are message buttons: each carries an action and a response_url
+        return bool(body.get("actions")) and isinstance(body.get("response_url"), str)
+    return True
 
 
 @dataclass
@@ -204,6 +245,7 @@ async def run_slack_http(
         host = host or settings.host
         port = port if port is not None else settings.port
         command_name = command_name or settings.slack_command
+        client_base_url = client_base_url or settings.slack_api_url
     server = await start_slack_http(
         library,
         signing_secret=signing_secret,
@@ -276,6 +318,7 @@ async def run_slack_socket(
         bot_token = bot_token or settings.slack_bot_token
         app_token = app_token or settings.slack_app_token
         command_name = command_name or settings.slack_command
+        client_base_url = client_base_url or settings.slack_api_url
     handler = await start_slack_socket(
         library,
         bot_token=bot_token,

@@ -158,6 +158,10 @@ class Store(Protocol):
         """Release the connection."""
         ...
 
+    def pause_workspace(self, platform: str, workspace_id: str, *, reason: str, now: datetime) -> int:
+        """Pause every active subscription of a workspace (the app was removed there); returns how many."""
+        ...
+
 
 def _ts(moment: datetime) -> int:
     if moment.tzinfo is None:
@@ -637,3 +641,11 @@ class SqlStore(ABC):
         # One statement, so two processes handed the same redirect cannot both accept it.
         count = self._count("DELETE FROM slack_oauth_states WHERE state = ? AND expires_at > ?", (state, _ts(now)))
         return count > 0
+
+    def pause_workspace(self, platform: str, workspace_id: str, *, reason: str, now: datetime) -> int:
+        """Pause every active subscription of a workspace (the app was removed there); returns how many."""
+        return self._count(
+            "UPDATE subscriptions SET paused_reason = ?, next_run_at = NULL, last_error = ?, last_error_at = ? "
+            "WHERE platform = ? AND workspace_id = ? AND active = 1 AND paused_reason IS NULL",
+            (reason, reason, _ts(now), platform, workspace_id),
+        )

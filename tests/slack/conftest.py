@@ -8,6 +8,7 @@ import hmac
 import json
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +28,41 @@ TODAY = dt.date(2026, 11, 28)
 @pytest.fixture(scope="session")
 def library() -> Library:
     return Library.load()
+
+
+LONG_TEXT_ID = "long-lecture"
+LONG_PARAGRAPHS, LONG_SENTENCES = 30, 60  # about 190,000 characters: many Slack messages' worth
+LINK_WORDS = "The minutes are at https://example.invalid/minutes and were read out in #general by @here."
+
+
+def long_marker(paragraph: int, sentence: int) -> str:
+    """The unique word that opens one sentence of the long text, to check none is lost or repeated."""
+    return f"Marker-p{paragraph}s{sentence}"
+
+
+def write_long_text(folder: Path) -> Path:
+    """A synthetic lecture loaded through the library's own texts option, far longer than one message."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{LONG_TEXT_ID}.toml").write_text(
+        f'id = "{LONG_TEXT_ID}"\ntitle = "A Very Long Lecture"\nspeaker = "Test Speaker"\n'
+        'speaker_family = "Speaker"\nspeaker_given = "Test"\ndate = 1900-01-01\n'
+    )
+    paragraphs = [
+        " ".join(
+            f"{long_marker(p, s)} is sentence {s} of paragraph {p}, and it runs on to fill the page with words."
+            for s in range(1, LONG_SENTENCES + 1)
+        )
+        for p in range(1, LONG_PARAGRAPHS + 1)
+    ]
+    body = "\n\n".join([*paragraphs, LINK_WORDS])
+    (folder / f"{LONG_TEXT_ID}.md").write_text(f"# A Very Long Lecture\n\n{body}\n")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def long_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The seed plus the long synthetic lecture."""
+    return Library.load([write_long_text(tmp_path_factory.mktemp("texts"))])
 
 
 @pytest.fixture
@@ -85,14 +121,16 @@ class SlackClient:
             }
         )
 
-    def action_body(self, action_id: str, value: str, *, key: str = "action") -> str:
+    def action_body(
+        self, action_id: str, value: str, *, key: str = "action", message_ts: str = "1700000000.000001"
+    ) -> str:
         payload: dict[str, Any] = {
             "type": "block_actions",
             "team": {"id": "T0FAKETEAM", "domain": "fake"},
             "user": {"id": "U0FAKEUSER", "username": "student", "team_id": "T0FAKETEAM"},
             "api_app_id": "A0FAKEAPP",
             "token": "fake-verification-token",
-            "container": {"type": "message", "message_ts": "1700000000.000001", "is_ephemeral": True},
+            "container": {"type": "message", "message_ts": message_ts, "is_ephemeral": True},
             "trigger_id": f"1234.5678.fake-{key}",
             "channel": {"id": "C0FAKECHAN", "name": "general"},
             "response_url": self.fake.response_url(key),
@@ -126,6 +164,20 @@ class SlackClient:
         }
         async with self.session.post(self.url, data=body.encode(), headers=sent) as response:
             return response.status, await response.text()
+
+    async def event(self, event: dict[str, Any], *, team: str = "T0FAKETEAM", **headers: str) -> tuple[int, str]:
+        """Deliver an Events API callback as Slack signs and sends it."""
+        body = {
+            "token": "fake-verification-token",
+            "team_id": team,
+            "api_app_id": "A0FAKEAPP",
+            "event": event,
+            "type": "event_callback",
+            "event_id": f"Ev0FAKE{len(self.fake.calls)}",
+            "event_time": 1700000000,
+            "authorizations": [{"team_id": team, "user_id": "U0FAKEBOT", "is_bot": True, "enterprise_id": None}],
+        }
+        return await self.post(json.dumps(body), headers={"Content-Type": "application/json", **headers})
 
     async def command(self, text: str, *, key: str = "cmd", **fields: str) -> dict[str, Any]:
         """Run `/speech text` and return the answer: in the ack's body, or sent to response_url after an empty ack."""

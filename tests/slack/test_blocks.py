@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 
 from bot.core import Library, commands
+from bot.core.render import quotation
 from bot.slack import blocks
+from tests.slack.conftest import LONG_PARAGRAPHS, LONG_TEXT_ID
 
 
 def test_escape_neutralises_mentions_and_links() -> None:
@@ -73,3 +75,18 @@ def test_button_values_round_trip_and_junk_decodes_to_nothing(library: Library) 
     assert blocks.button_value("[1, 2]") == {}
     assert blocks.button_value("{not json") == {}
     assert blocks.button_value(None) == {}
+
+
+def test_a_private_long_quotation_stays_private_in_every_part(long_library: Library) -> None:
+    passage = long_library.document(LONG_TEXT_ID).passage(f"1-{LONG_PARAGRAPHS}")
+    message = blocks.quotation_message(quotation(passage), heading="Next daily passage", public=False)
+    parts = message.parts()
+    assert len(parts) > 1
+    assert all(part.as_kwargs()["response_type"] == "ephemeral" for part in parts)
+    assert message.origin is not None
+    assert message.origin["p"] is False  # so a Continue button renders the rest privately as well
+
+
+def test_a_message_that_fits_is_one_part_unchanged(library: Library) -> None:
+    message = blocks.render(commands.quote(library, "3.2", rng=random.Random(0)))
+    assert message.parts() == [message]

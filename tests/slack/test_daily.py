@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Library
+from bot.core.daily import passage_for
 from bot.daily_service import DailyService
 from bot.scheduler import PermanentDeliveryError, Scheduler, TransientDeliveryError
 from bot.slack.daily import METADATA_EVENT, SlackDeliverer, parse_setup, slack_deliverer
@@ -311,3 +312,76 @@ async def test_database_failure_gets_a_private_apology_and_a_log_line(
     assert "Something went wrong on our side" in all_text(reply)
     assert "Slack daily command failed" in caplog.text
     assert "secret-word" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("daily set up 08:30 Europe/Berlin", "/speech daily setup 08:30 Europe/Berlin"),
+        ("daily stpo", "/speech daily stop"),
+        ("daily setup08:30 Europe/Berlin", "/speech daily setup 08:30 Europe/Berlin"),
+        ("daily statsu", "/speech daily status"),
+        ("daily Preveiw", "/speech daily preview"),
+        ("daily 08:30 Europe/Berlin", "/speech daily setup 08:30 Europe/Berlin"),
+    ],
+)
+async def test_mistyped_daily_subcommand_gets_a_private_hint_not_a_public_passage(
+    daily_slack: SlackClient, fake_slack: FakeSlack, store: Store, typed: str, meant: str
+) -> None:
+    reply = await daily_slack.command(typed)
+    assert reply["response_type"] == "ephemeral"
+    assert f"Did you mean `{meant}`?" in all_text(reply)
+    assert "Passage of the day" not in all_text(reply)
+    assert store.subscription("slack", "T0FAKETEAM", "C0FAKECHAN") is None
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+async def test_unknown_daily_word_lists_the_subcommands_privately(daily_slack: SlackClient) -> None:
+    reply = await daily_slack.command("daily tomorrow")
+    assert reply["response_type"] == "ephemeral"
+    assert "`setup`, `stop`, `status`, `preview`, `now`" in all_text(reply)
+
+
+async def test_daily_with_a_document_option_still_shows_the_passage(daily_slack: SlackClient) -> None:
+    reply = await daily_slack.command("daily in:secret-speech")
+    assert reply["response_type"] == "in_channel"
+    assert "Passage of the day" in all_text(reply)
+
+
+async def test_mistyped_daily_subcommand_without_daily_posts_is_private_too(slack: SlackClient) -> None:
+    reply = await slack.command("daily stpo")
+    assert reply["response_type"] == "ephemeral"
+    assert "Scheduled daily posts are not switched on" in all_text(reply)
+
+
+@pytest.fixture
+async def zoned_slack(
+    library: Library, fake_slack: FakeSlack, store: Store, scheduler: Scheduler, clock: Clock
+) -> AsyncIterator[SlackClient]:
+    """Like daily_slack, with the UTC day of `/speech daily` read from the same fixed clock."""
+    server = await start_slack_http(
+        library,
+        signing_secret=SIGNING_SECRET,
+        bot_token=BOT_TOKEN,
+        port=0,
+        client_base_url=fake_slack.base_url,
+        daily=DailyService(store, library, scheduler),
+        now=clock,
+        today=lambda: clock.now.date(),
+    )
+    async with aiohttp.ClientSession() as session:
+        yield SlackClient(session, server, fake_slack)
+    await server.close()
+
+
+async def test_daily_shows_the_day_of_the_channels_own_zone(
+    zoned_slack: SlackClient, library: Library, clock: Clock
+) -> None:
+    clock.now = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)  # still Sunday 29 November in New York
+    await zoned_slack.command("daily setup 07:00 America/New_York", key="setup")
+    here = await zoned_slack.command("daily", key="here")
+    elsewhere = await zoned_slack.command("daily", key="elsewhere", channel="C0OTHERCHAN")
+    new_york, utc = passage_for(date(2026, 11, 29), library.default), passage_for(date(2026, 11, 30), library.default)
+    assert new_york.ref != utc.ref
+    assert f"§{new_york.ref} ·" in all_text(here)
+    assert f"§{utc.ref} ·" in all_text(elsewhere)  # no subscription there: the UTC day

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
+from typing import Any
 
 import aiohttp
+import pytest
 
 from bot.core import Library
 from bot.core.daily import passage_for
@@ -217,3 +220,67 @@ async def test_healthz(server: SlackHttpServer) -> None:
     async with aiohttp.ClientSession() as session, session.get(f"{server.url}/healthz") as response:
         assert response.status == 200
         assert await response.json() == {"ok": True, "documents": 1}
+
+
+@pytest.mark.parametrize("stamp", ["not-a-number", "", "1e9", "17000000.5", "-1700000000"])
+async def test_malformed_timestamp_is_refused_quietly(
+    slack: SlackClient, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture, stamp: str
+) -> None:
+    body = slack.slash_body("quote 3.2")
+    status, _ = await slack.post(body, headers={"X-Slack-Request-Timestamp": stamp})
+    assert status == 401
+    assert "Traceback" not in caplog.text
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    await asyncio.sleep(0.2)
+    assert fake_slack.responses == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "payload=not-json",
+        "payload=%5B1%5D",  # a list
+        "payload=%22text%22",  # a string
+        "payload",
+        'payload={"type":"block_actions","actions":"speech_post"}',
+        'payload={"type":"block_actions","actions":[1]}',
+        'payload={"type":"block_actions","actions":[{"action_id":"speech_post","value":"{}"}]}',  # no response_url
+        'payload={"type":"view_submission","view":"x"}',
+    ],
+)
+async def test_signed_malformed_payload_is_a_quiet_400(
+    slack: SlackClient, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture, body: str
+) -> None:
+    status, _ = await slack.post(body)
+    assert status == 400
+    assert "Traceback" not in caplog.text
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    await asyncio.sleep(0.2)
+    assert fake_slack.responses == []
+
+
+async def test_signed_json_event_that_is_not_an_object_is_a_quiet_400(
+    slack: SlackClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    for body in ("[]", '{"type":"event_callback","event":"app_uninstalled"}'):
+        status, _ = await slack.post(body, headers={"Content-Type": "application/json"})
+        assert status == 400
+    assert "Traceback" not in caplog.text
+
+
+def mrkdwn_objects(node: Any) -> list[dict[str, Any]]:
+    """Every mrkdwn text object in a message."""
+    if isinstance(node, dict):
+        found = [node] if node.get("type") == "mrkdwn" else []
+        return found + [o for value in node.values() for o in mrkdwn_objects(value)]
+    if isinstance(node, list):
+        return [o for value in node for o in mrkdwn_objects(value)]
+    return []
+
+
+@pytest.mark.parametrize("text", ["quote 3.2", "context 3", "daily", "search enemy of the people", "cite 5"])
+async def test_every_mrkdwn_text_is_verbatim(slack: SlackClient, text: str) -> None:
+    message = await slack.command(text)
+    objects = mrkdwn_objects(message["blocks"])
+    assert objects
+    assert all(o.get("verbatim") is True for o in objects)
