@@ -12,7 +12,7 @@ from typing import TextIO
 
 from bot.core.commands import Reply, answer
 from bot.core.library import Library
-from bot.core.render import highlight_parts
+from bot.core.render import also_in, highlight_parts, hit_heading
 
 PROMPT = "speechbot> "
 WELCOME = (
@@ -32,7 +32,7 @@ def render_plain(reply: Reply) -> str:
         for hit in reply.hits:
             before, matched, after = highlight_parts(hit)
             bolded = f"{before}**{matched}**{after}" if matched else hit.text
-            lines.append(f"  §{hit.ref} ({hit.score}) {bolded}")
+            lines.append(f"  {hit_heading(hit)} ({hit.score}) {bolded}{also_in(hit)}")
         if reply.has_more:
             lines.append("  [More results: type `more`]")
         return "\n".join(lines)

@@ -167,6 +167,17 @@ def highlight_parts(hit: Hit) -> tuple[str, str, str]:
     return hit.text[:start], hit.text[start:end], hit.text[end:]
 
 
+def hit_heading(hit: Hit) -> str:
+    """`Lincoln 1863 §2.1`, with the section when the text has headings: every hit names its text."""
+    where = f"{hit.label} §{hit.ref}" if hit.label else f"§{hit.ref}"
+    return f"{where} ({hit.section})" if hit.section else where
+
+
+def also_in(hit: Hit) -> str:
+    """` (also in Adams 1797, Jefferson 1801)` for a sentence several texts hold."""
+    return f" (also in {', '.join(hit.also_in)})" if hit.also_in else ""
+
+
 def context_sections(
     before: Paragraph | None, target: Paragraph, after: Paragraph | None
 ) -> list[tuple[str, str, bool]]:

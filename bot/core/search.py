@@ -72,6 +72,9 @@ class Hit:
     score: int
     text: str
     match: tuple[int, int]
+    label: str = ""  # the text's short label (speaker and year, or title), filled in by the library
+    section: str = ""  # the heading the sentence stands under, if its text has headings
+    also_in: tuple[str, ...] = ()  # labels of other texts that hold the same sentence
 
 
 @dataclass(frozen=True, slots=True)
