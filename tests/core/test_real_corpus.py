@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.library import Library, TextFilter
+from bot.core.render import citation
 
 
 def _data_dir() -> Path | None:
@@ -113,3 +114,14 @@ def test_two_messages_of_one_year_get_distinct_labels(sotu: Library) -> None:
     labels = [d.label for d in sotu.documents.values()]
     assert len(set(labels)) == len(labels)
     assert sotu.document("1790-washington-1").label == "Washington 1790 (Jan 8)"
+
+
+def test_citations_say_speech_only_for_spoken_addresses(sotu: Library) -> None:
+    spoken = sotu.document("1790-washington-1").passage("3")
+    written = sotu.document("1819-monroe-1").passage("3")
+    assert "[Speech]" in citation(spoken, "apa")
+    assert "[Speech]" not in citation(written, "apa")
+    assert citation(written, "apa").startswith("Monroe, J. (1819, December 7).")
+    for style in ("mla", "apa", "chicago"):
+        assert "https://www.presidency.ucsb.edu/documents/" in citation(written, style)
+        assert "par. 3" in citation(written, style) or "para. 3" in citation(written, style)
