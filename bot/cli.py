@@ -20,7 +20,7 @@ from bot.core.errors import UserError
 from bot.core.library import Library, TextFilter
 from bot.core.metadata import parse_mapping
 from bot.core.reader import LoadOptions
-from bot.core.render import STYLES
+from bot.core.render import EDITORIAL_LABEL, STYLES
 from bot.core.segment import split_paragraphs
 
 NO_PLATFORM_HINT = (
@@ -298,8 +298,11 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
             "document": reply.document,
             "paragraph": reply.paragraph,
             "paragraphs": [
-                {"ref": label.lstrip("§"), "text": text, "target": target} for label, text, target in reply.sections
+                {"ref": label.lstrip("§"), "text": text, "target": target}
+                for label, text, target in reply.sections
+                if label != EDITORIAL_LABEL
             ],
+            "editorial_notes": [text for label, text, _ in reply.sections if label == EDITORIAL_LABEL],
         }
         _emit(args, data, render_plain(reply))
     elif args.command == "cite":

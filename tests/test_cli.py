@@ -251,3 +251,39 @@ def test_texts_lists_id_label_date_and_size(tmp_path: Path) -> None:
     assert result.stdout.strip() == (
         "`secret-speech`: Khrushchev 1956 · Khrushchev's Secret Speech, 1956 · 1956-02-25 (7 paragraphs)"
     )
+
+
+def _reader(folder: Path) -> Path:
+    from bot.core.library import Library
+    from tests.core.test_library import _reader as build
+
+    folder.mkdir()
+    assert isinstance(build(folder), Library)
+    return folder
+
+
+def test_search_hits_name_their_text_and_filters_narrow_them(tmp_path: Path) -> None:
+    folder = _reader(tmp_path / "reader")
+    result = speechbot("search", "freedom", "--texts", str(folder), "--by", "Douglass", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert all(line.startswith("  Douglass 1852 §") for line in result.stdout.splitlines()[1:])
+    result = speechbot("search", "freedom", "--texts", str(folder), "--from", "1863", "--to", "1863", cwd=tmp_path)
+    assert "  Lincoln 1863 §1.1 (Part One) (" in result.stdout
+    shared = speechbot("search", "truths about the freedom of the press", "--texts", str(folder), cwd=tmp_path)
+    assert "(also in " in shared.stdout.splitlines()[1]
+    data = json.loads(speechbot("search", "freedom", "--texts", str(folder), "--json", cwd=tmp_path).stdout)
+    assert {hit["label"] for hit in data["hits"]} <= {"Lincoln 1861", "Lincoln 1862", "Lincoln 1863", "Douglass 1852"}
+
+
+def test_an_ambiguous_document_says_so_in_one_line(tmp_path: Path) -> None:
+    folder = _reader(tmp_path / "reader")
+    result = speechbot("quote", "1", "--texts", str(folder), "--document", "lincoln", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("speechbot: “lincoln” is ambiguous: it matches 3 texts: `lincoln-1861`")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_console_hits_name_their_text(tmp_path: Path) -> None:
+    folder = _reader(tmp_path / "reader")
+    result = speechbot("console", "--texts", str(folder), stdin="/search freedom by:douglass\n", cwd=tmp_path)
+    assert "  Douglass 1852 §" in result.stdout

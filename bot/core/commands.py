@@ -40,6 +40,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("texts", "the texts that are loaded", "texts"),
     ("help", "this list", "help"),
 )
+FILTER_HELP = (
+    'Pick texts: `in:<text>` (id, start of its id, or title words), `by:<speaker>` (`by:"Abraham Lincoln"`), '
+    "`from:1861` `to:1865`."
+)
 REF_HELP = "References: `3` is paragraph 3, `3.2` its second sentence, `3.2-4` sentences 2 to 4, `3-4` two paragraphs."
 
 
@@ -113,7 +117,7 @@ def context(library: Library, ref: str, *, document: str | None = None) -> Reply
     before, target, after = doc.context(ref)
     return Reply(
         kind="context",
-        sections=context_sections(before, target, after),
+        sections=context_sections(before, target, after, doc.notes),
         quotation=quotation(doc.passage(str(target.number))),
         document=doc.id,
         paragraph=target.number,
@@ -166,7 +170,8 @@ def help_text(prefix: str = "/") -> Reply:
         daily_posts = f"`{prefix}daily setup 08:30 Europe/Berlin [sequential] [weekdays]` in the channel, then " + (
             f"`{prefix}daily status|preview|now|stop`"
         )
-    return Reply(kind="help", text="\n".join([*lines, REF_HELP, f"A passage every morning: {daily_posts}."]))
+    text = "\n".join([*lines, REF_HELP, FILTER_HELP, f"A passage every morning: {daily_posts}."])
+    return Reply(kind="help", text=text)
 
 
 _OPTION = re.compile(r"(?:^|\s)(in|by|from|to):(?:\"([^\"]*)\"|(\S+))", re.IGNORECASE)

@@ -250,7 +250,7 @@ def parse_document(
     )
 
 
-# A body block: its text, and what it is ("text", "separator", "heading" or "note").
+# A body block: its text, and what it is ("text", "separator", "heading" (`#`), "subheading" (`##`…) or "note").
 _Block = tuple[str, str]
 
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$")
@@ -278,7 +278,8 @@ def _blocks(text: str, *, markdown: bool) -> list[_Block]:
         if is_separator(paragraph):
             blocks.append((paragraph, "separator"))
         elif heading:
-            blocks.append((heading.group(1).strip(), "heading"))
+            level = len(paragraph) - len(paragraph.lstrip("#"))
+            blocks.append((heading.group(1).strip(), "heading" if level == 1 else "subheading"))
         elif _EDITORIAL.match(paragraph):
             blocks.append((paragraph, "note"))
         else:
@@ -321,8 +322,8 @@ def _title_line(
         return None
     first = head[0]
     text, kind = first if isinstance(first, tuple) else (first, "text")
-    if kind == "heading":
-        return text
+    if kind == "heading":  # a `# Title` line: the title, unless the metadata names another
+        return text if given is None or text.casefold() == given.casefold() else None
     if kind != "text" or headings_only or (not has_intro and len(head) < 2):
         return None
     if given is not None:
@@ -344,7 +345,7 @@ def _numbered(body: list[_Block]) -> tuple[list[Paragraph], tuple[tuple[int, str
     notes: list[tuple[int, str]] = []
     section: str | None = None
     for text, kind in body:
-        if kind == "heading":
+        if kind in ("heading", "subheading"):
             section = text
         elif kind == "note":
             notes.append((len(paragraphs), text))

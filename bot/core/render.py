@@ -28,8 +28,9 @@ class Quotation:
 
 
 def heading(passage: Passage) -> str:
-    """`§3.2 · Khrushchev's Secret Speech, 1956`: the ref first, so it is seen at a glance."""
-    return f"§{passage.ref} · {passage.document.title}"
+    """`§3.2 · Khrushchev's Secret Speech, 1956`: the ref first, so it is seen at a glance; then the section."""
+    section = passage.document.paragraphs[passage.first_paragraph - 1].section
+    return f"§{passage.ref} · {passage.document.title}" + (f" · {section}" if section else "")
 
 
 def quotation(passage: Passage, *, limit: int = 4000, style: Style = "mla") -> Quotation:
@@ -131,14 +132,25 @@ def also_in(hit: Hit) -> str:
     return f" (also in {', '.join(hit.also_in)})" if hit.also_in else ""
 
 
+EDITORIAL_LABEL = "Editor's note"
+
+
 def context_sections(
-    before: Paragraph | None, target: Paragraph, after: Paragraph | None
+    before: Paragraph | None,
+    target: Paragraph,
+    after: Paragraph | None,
+    notes: tuple[tuple[int, str], ...] = (),
 ) -> list[tuple[str, str, bool]]:
-    """(label, text, is_target) for a paragraph and its neighbours, in reading order."""
+    """(label, text, is_target) for a paragraph and its neighbours in reading order, with the editorial notes
+    (`[Applause.]`) that stand between them marked as the editor's."""
+    shown = [(p, t) for p, t in ((before, False), (target, True), (after, False)) if p is not None]
     sections = []
-    for paragraph, is_target in ((before, False), (target, True), (after, False)):
-        if paragraph is not None:
-            sections.append((f"§{paragraph.number}", paragraph.text, is_target))
+    for index, (paragraph, is_target) in enumerate(shown):
+        sections.append((f"§{paragraph.number}", paragraph.text, is_target))
+        if index + 1 < len(shown):
+            sections.extend(
+                (EDITORIAL_LABEL, text, False) for after_number, text in notes if after_number == paragraph.number
+            )
     return sections
 
 
