@@ -15,9 +15,13 @@ SPOKEN_KINDS = frozenset({"speech", "address", "lecture", "sermon", "remarks", "
 _MLA_MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
 
 
+_WRITTEN_WORDS = frozenset({"message", "letter", "proclamation", "memorandum", "statement", "written", "essay"})
+
+
 def is_spoken(meta: Metadata) -> bool:
-    """Whether the text was a speech (rather than a written message, letter, …)."""
-    return meta.kind.lower() in SPOKEN_KINDS
+    """Whether the text was a speech (`speech`, `State of the Union Address`) rather than a written message."""
+    words = set(re.findall(r"[a-z]+", meta.kind.lower()))
+    return bool(words & SPOKEN_KINDS) and not words & _WRITTEN_WORDS
 
 
 def _span(passage: Passage) -> tuple[str, bool]:

@@ -11,8 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 # The fields a text's metadata may give; every other key is ignored (a manifest has many columns).
 FIELDS = (
     "id",
@@ -93,6 +91,8 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str, str | None]:
     if not found:
         return {}, text, None
     rest = text[found.end() :]
+    import yaml  # only for texts that have front matter: it costs a fifth of the CLI's start-up otherwise
+
     try:
         data = yaml.safe_load(found.group(1))
     except yaml.YAMLError as problem:
@@ -174,11 +174,27 @@ def parse_date(value: object) -> tuple[dt.date | None, int | None]:
     text = str(value).strip()
     if re.fullmatch(r"\d{3,4}", text):
         return None, int(text)
+    day: dt.date | None
     try:
-        day = dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text[:10] if re.match(r"\d{4}-\d\d-\d\dT", text) else text)
     except ValueError:
-        raise ValueError(f"metadata date {text!r} is not a date like 1956-02-25") from None
+        day = _written_date(text)
+    if day is None:
+        raise ValueError(f"metadata date {text!r} is not a date like 1956-02-25")
     return day, day.year
+
+
+_WRITTEN_DATES = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y")
+
+
+def _written_date(text: str) -> dt.date | None:
+    """`February 25, 1956`, `25 Feb 1956` and the like, as catalogues write dates."""
+    for layout in _WRITTEN_DATES:
+        try:
+            return dt.datetime.strptime(text, layout).date()  # noqa: DTZ007 - a calendar date, no time or zone
+        except ValueError:
+            continue
+    return None
 
 
 def parse_kind(value: object) -> str:

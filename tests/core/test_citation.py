@@ -89,3 +89,12 @@ def test_about_says_the_bundled_text_is_an_excerpt_in_translation(library: Libra
     text = about_text(library.document())
     assert "Kind: speech, excerpt, translated from the Russian" in text
     assert "paragraph numbers count this excerpt, not the whole work" in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "spoken"),
+    [("State of the Union Address", True), ("annual message", False), ("remarks", True), ("letter", False)],
+)
+def test_only_kinds_delivered_aloud_are_speeches(kind: str, spoken: bool) -> None:
+    passage = _text(**{**MESSAGE, "kind": kind}).passage("1")
+    assert ("[Speech]" in apa(passage)) is spoken

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,10 @@ def test_manifest_columns_ending_in_type_give_the_kind(tmp_path: Path) -> None:
 )
 def test_names_split_into_given_family_and_suffix(name: str, parts: tuple[str | None, str, str | None]) -> None:
     assert split_name(name) == parts
+
+
+@pytest.mark.parametrize("written", ["February 25, 1956", "25 February 1956", "Feb 25, 1956", "1956-02-25T00:00:00"])
+def test_dates_as_catalogues_write_them_are_read(written: str) -> None:
+    from bot.core.metadata import parse_date
+
+    assert parse_date(written) == (dt.date(1956, 2, 25), 1956)
