@@ -15,9 +15,13 @@ from typing import Any, NoReturn
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.core import commands
+from bot.core.corpus import Document
 from bot.core.errors import UserError
-from bot.core.library import Library
-from bot.core.render import STYLES
+from bot.core.library import Library, TextFilter
+from bot.core.metadata import parse_mapping
+from bot.core.reader import LoadOptions
+from bot.core.render import EDITORIAL_LABEL, STYLES
+from bot.core.segment import split_paragraphs
 
 NO_PLATFORM_HINT = (
     "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so here is the offline console.\n"
@@ -44,6 +48,37 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-02-25") from None
 
 
+def _year(text: str) -> int:
+    if not text.strip().isdigit() or len(text.strip()) > 4:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year like 1861")
+    return int(text)
+
+
+def _loading_options(parser: argparse.ArgumentParser) -> None:
+    """--manifest, --map and --strict: how teachers' folders of texts are read."""
+    parser.add_argument("--manifest", type=Path, metavar="CSV", help="a CSV of metadata for the texts, by file name")
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="read a manifest column as a field, e.g. --map orator=speaker (repeatable)",
+    )
+    parser.add_argument("--strict", action="store_true", help="stop at a bad file instead of skipping it")
+
+
+def _options(args: argparse.Namespace) -> LoadOptions:
+    try:
+        mapping = parse_mapping(getattr(args, "map", []))
+    except ValueError as problem:
+        raise UserError(str(problem)) from None
+    return LoadOptions(manifest=getattr(args, "manifest", None), mapping=mapping, strict=getattr(args, "strict", False))
+
+
+def _filter(args: argparse.Namespace) -> TextFilter:
+    return TextFilter(document=args.document, speaker=args.by, year_from=args.year_from, year_to=args.year_to)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Every subcommand and option, with help text a teacher can follow."""
     common = _Parser(add_help=False)
@@ -53,10 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=[],
         metavar="DIR",
-        help="also load the .txt/.md texts in DIR (repeatable)",
+        help="also load the .txt/.md texts in DIR and its subfolders (repeatable)",
     )
+    _loading_options(common)
     reading = _Parser(add_help=False, parents=[common])
-    reading.add_argument("--document", "-d", metavar="ID", help="which text (see `speechbot texts`)")
+    reading.add_argument("--document", "-d", metavar="ID", help="which text: id, id prefix or title words")
+    reading.add_argument("--by", metavar="SPEAKER", help="only texts by this speaker (search)")
+    reading.add_argument("--from", dest="year_from", type=_year, metavar="YEAR", help="only texts from this year on")
+    reading.add_argument("--to", dest="year_to", type=_year, metavar="YEAR", help="only texts up to this year")
     reading.add_argument("--json", action="store_true", help="print JSON for scripts")
 
     parser = _Parser(
@@ -78,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ref")
     p.add_argument("--style", choices=STYLES, default="mla")
     sub.add_parser("about", parents=[reading], help="the source and its introduction")
-    p = sub.add_parser("texts", parents=[common], help="the loaded texts")
+    p = sub.add_parser("texts", parents=[common], help="the loaded texts; `texts check DIR` checks a folder")
+    p.add_argument("check", nargs="?", choices=["check"], help="check how the texts in DIR load, before class")
+    p.add_argument("folder", nargs="?", type=Path, metavar="DIR", help="the folder `check` reads")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     sub.add_parser("console", parents=[common], help="type the bots' slash commands offline")
     p = sub.add_parser("run", parents=[common], help="connect the configured bots (console when none is)")
@@ -106,12 +147,75 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _library(settings: Settings, extra: Sequence[Path], *, create_data_dir: bool = False) -> Library:
-    """The texts, with the parsed-index cache in the data folder once that folder exists (the bots create it)."""
+def _library(
+    settings: Settings, extra: Sequence[Path], *, create_data_dir: bool = False, options: LoadOptions | None = None
+) -> Library:
+    """The texts, with the parsed-index cache in the data folder once that folder exists (the bots create it).
+
+    A file that was skipped is named on stderr, one line each, and the rest load.
+    """
     if create_data_dir:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     cache_dir = settings.data_dir / "cache" if settings.data_dir.is_dir() else None
-    return Library.load([*settings.texts, *extra], cache_dir=cache_dir)
+    library = Library.load([*settings.texts, *extra], cache_dir=cache_dir, options=options)
+    for warning in library.warnings:
+        print(f"speechbot: warning: {warning}", file=sys.stderr)
+    return library
+
+
+def _check_texts(args: argparse.Namespace) -> int:
+    """`texts check DIR`: a line per text and every warning, exit 1 when anything looks wrong."""
+    if args.folder is None:
+        raise UserError("Name the folder to check: `speechbot texts check DIR`.")
+    library = Library.load([args.folder], include_seeds=False, options=_options(args))
+    rows, problems = [], 0
+    for document in library.documents.values():
+        rows.append(_check_row(document))
+        problems += len(document.warnings)
+    problems += len(library.warnings)
+    if args.json:
+        print(json.dumps({"texts": rows, "warnings": library.warnings}, ensure_ascii=False))
+        return 1 if problems else 0
+    for row, document in zip(rows, library.documents.values(), strict=True):
+        intro = f"introduction {row['introduction_paragraphs']} paragraphs" if row["introduction_paragraphs"] else ""
+        facts = [row["title"], row["speaker"] or "no speaker", row["date"] or "no date"]
+        counts = f"{row['paragraphs']} paragraphs, {row['sentences']} sentences"
+        print(" · ".join([f"{row['id']}", *facts, counts, *([intro] if intro else [])]))
+        for warning in document.warnings:
+            print(f"  warning: {warning}")
+    for warning in library.warnings:
+        print(f"warning: {warning}")
+    total = sum(int(row["paragraphs"]) for row in rows)
+    print(f"{len(rows)} texts, {total} paragraphs, {problems} warning{'' if problems == 1 else 's'}")
+    return 1 if problems else 0
+
+
+def _check_row(document: Document) -> dict[str, Any]:
+    meta = document.meta
+    return {
+        "id": document.id,
+        "label": document.label,
+        "title": meta.title,
+        "speaker": meta.speaker,
+        "date": meta.date.isoformat() if meta.date else (str(meta.year) if meta.year else None),
+        "paragraphs": len(document.paragraphs),
+        "sentences": len(document.sentences),
+        "introduction_paragraphs": len(split_paragraphs(document.front_matter)),
+        "editorial_notes": len(document.notes),
+        "warnings": list(document.warnings),
+    }
+
+
+def _single(library: Library, args: argparse.Namespace) -> str | None:
+    """The one text quote, daily, context, cite and about read; --by/--from/--to must narrow to one."""
+    chosen = _filter(args)
+    if chosen.speaker is None and chosen.year_from is None and chosen.year_to is None:
+        return args.document
+    found = library.select(chosen)
+    if len(found) > 1:
+        shown = ", ".join(d.id for d in found[:10])
+        raise UserError(f"that matches {len(found)} texts ({shown}); pick one with --document")
+    return found[0].id
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -124,21 +228,31 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
     from bot.core.daily import passage_for
     from bot.core.render import citation
 
+    if args.command != "search" and args.command != "texts":
+        args.document = _single(library, args)
     if args.command == "quote":
         reply = commands.quote(library, args.ref, document=args.document, rng=random.Random())  # noqa: S311
         quote = reply.quotation
         assert quote is not None  # noqa: S101 - a quote reply always carries its quotation
-        passage = library.document(quote.document).passage(quote.ref)
+        document = library.document(quote.document)
+        passage = document.passage(quote.ref)
         _emit(
             args,
-            {"document": quote.document, "ref": quote.ref, "text": passage.text, "citation": quote.footer},
+            {
+                "document": quote.document,
+                "title": document.title,
+                "label": document.label,
+                "ref": quote.ref,
+                "text": passage.text,
+                "citation": quote.footer,
+            },
             render_plain(reply),
         )
     elif args.command == "search":
         query = " ".join(args.query)
         if args.limit < 1:
             raise UserError("--limit must be at least 1.")
-        reply = commands.search(library, query, document=args.document, limit=args.limit)
+        reply = commands.search(library, query, limit=args.limit, within=_filter(args))
         if reply.is_error and not args.json:
             print(reply.text)
             return 0
@@ -154,6 +268,9 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
                 "score": h.score,
                 "text": h.text,
                 "match": list(h.match),
+                "label": h.label,
+                "section": h.section,
+                "also_in": list(h.also_in),
             }
             for h in reply.hits
         ]
@@ -165,7 +282,15 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
         reply = commands.daily(library, today=day, document=document.id)
         _emit(
             args,
-            {"date": day.isoformat(), "document": document.id, "ref": passage.ref, "text": passage.text},
+            {
+                "date": day.isoformat(),
+                "document": document.id,
+                "title": document.title,
+                "label": document.label,
+                "ref": passage.ref,
+                "text": passage.text,
+                "citation": citation(passage),
+            },
             f"Passage of the day, {day:%A %d %B %Y}\n{render_plain(reply)}",
         )
     elif args.command == "context":
@@ -174,8 +299,11 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
             "document": reply.document,
             "paragraph": reply.paragraph,
             "paragraphs": [
-                {"ref": label.lstrip("§"), "text": text, "target": target} for label, text, target in reply.sections
+                {"ref": label.lstrip("§"), "text": text, "target": target}
+                for label, text, target in reply.sections
+                if label != EDITORIAL_LABEL
             ],
+            "editorial_notes": [text for label, text, _ in reply.sections if label == EDITORIAL_LABEL],
         }
         _emit(args, data, render_plain(reply))
     elif args.command == "cite":
@@ -192,6 +320,9 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
             "speaker": meta.speaker,
             "date": meta.date.isoformat() if meta.date else None,
             "occasion": meta.occasion,
+            "kind": meta.kind,
+            "excerpt": meta.excerpt,
+            "translated_from": meta.translated_from,
             "paragraphs": len(document.paragraphs),
             "sentences": len(document.sentences),
             "introduction": document.front_matter,
@@ -202,7 +333,9 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
             "texts": [
                 {
                     "document": d.id,
+                    "label": d.label,
                     "title": d.title,
+                    "date": _check_row(d)["date"],
                     "paragraphs": len(d.paragraphs),
                     "sentences": len(d.sentences),
                 }
@@ -218,18 +351,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
+        if args.command == "texts" and args.check:
+            return _check_texts(args)
         if args.command in {"quote", "search", "daily", "context", "cite", "about", "texts"}:
-            status = _read_command(args, _library(settings, args.texts))
+            status = _read_command(args, _library(settings, args.texts, options=_options(args)))
             sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
             return status
         if args.command == "console":
             from bot.console import run_console
 
-            return run_console(_library(settings, args.texts), today=_today, rng=random.Random())  # noqa: S311
+            library = _library(settings, args.texts, options=_options(args))
+            return run_console(library, today=_today, rng=random.Random())  # noqa: S311
         from bot import launcher
 
         return launcher.dispatch(
-            args, settings, lambda: _library(settings, getattr(args, "texts", []), create_data_dir=True)
+            args,
+            settings,
+            lambda: _library(settings, getattr(args, "texts", []), create_data_dir=True, options=_options(args)),
         )
     except (UserError, ConfigError) as problem:
         message = problem.message if isinstance(problem, UserError) else str(problem)

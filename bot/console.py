@@ -12,7 +12,7 @@ from typing import TextIO
 
 from bot.core.commands import Reply, answer
 from bot.core.library import Library
-from bot.core.render import hit_marks, marked_pieces
+from bot.core.render import also_in, hit_heading, hit_marks, marked_pieces
 
 PROMPT = "speechbot> "
 WELCOME = (
@@ -32,7 +32,7 @@ def render_plain(reply: Reply) -> str:
         for hit in reply.hits:
             pieces = marked_pieces(hit.text, hit_marks(hit))
             bolded = "".join(f"**{piece}**" if bold else piece for piece, bold in pieces)
-            lines.append(f"  §{hit.ref} ({hit.score}) {bolded}")
+            lines.append(f"  {hit_heading(hit)} ({hit.score}) {bolded}{also_in(hit)}")
         if reply.has_more:
             lines.append("  [More results: type `more`]")
         return "\n".join(lines)

@@ -33,7 +33,19 @@ def test_search_json_has_the_documented_shape(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["query"] == "enemy of the peopel"
     first = data["hits"][0]
-    assert set(first) == {"document", "ref", "paragraph", "sentence", "score", "text", "match"}
+    assert set(first) == {
+        "document",
+        "label",
+        "section",
+        "also_in",
+        "ref",
+        "paragraph",
+        "sentence",
+        "score",
+        "text",
+        "match",
+    }
+    assert first["label"] == "Khrushchev 1956"
     assert (first["document"], first["paragraph"]) == ("secret-speech", 3)
     start, end = first["match"]
     assert first["text"][start:end].lower() == "enemy of the people"
@@ -43,14 +55,17 @@ def test_quote_json(tmp_path: Path) -> None:
     data = json.loads(speechbot("quote", "3.2", "--json", cwd=tmp_path).stdout)
     assert data["ref"] == "3.2" and data["text"].startswith("This term automatically")
     assert data["citation"].endswith("par. 3.")
-    assert set(data) == {"document", "ref", "text", "citation"}
+    assert set(data) == {"document", "title", "label", "ref", "text", "citation"}
+    assert data["title"] == "Khrushchev's Secret Speech, 1956"
 
 
 def test_daily_json_for_a_given_date_is_stable(tmp_path: Path) -> None:
     first = json.loads(speechbot("daily", "--date", "2026-02-25", "--json", cwd=tmp_path).stdout)
     again = json.loads(speechbot("daily", "--date", "2026-02-25", "--json", cwd=tmp_path).stdout)
     assert first == again
-    assert set(first) == {"date", "document", "ref", "text"} and first["date"] == "2026-02-25"
+    assert set(first) == {"date", "document", "title", "label", "ref", "text", "citation"}
+    assert first["date"] == "2026-02-25"
+    assert first["citation"].startswith("Khrushchev, Nikita.") and first["title"] == "Khrushchev's Secret Speech, 1956"
 
 
 @pytest.mark.parametrize(
@@ -141,24 +156,46 @@ def test_search_with_more_hits_suggests_a_larger_limit_not_the_console(tmp_path:
     assert "--limit 7" in out
 
 
-@pytest.mark.parametrize(
-    ("files", "message"),
-    [
-        ({}, "no .txt or .md texts in"),
-        ({"notes.txt": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"}, "notes.txt: looks like a binary file"),
-        ({"notes.txt": "Title\n\n* * *\n\nCafé.\n".encode("cp1252")}, "notes.txt: not UTF-8 text"),
-        ({"notes.txt": b"Title\n\nIntro only.\n\n* * * *\n"}, "notes.txt: the text has no body paragraphs"),
-        ({"notes.txt": b"Title\n\n* * *\n\nBody.\n", "notes.toml": b"date = 1956-02-30\n"}, "notes.toml"),
-    ],
-)
-def test_a_bad_texts_folder_exits_2_with_one_line_naming_it(
+def test_an_empty_texts_folder_exits_2_with_one_line_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "texts").mkdir()
+    result = speechbot("search", "stalin", "--texts", str(tmp_path / "texts"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no .txt or .md texts in" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+BAD_FILES = [
+    ({"notes.txt": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"}, "notes.txt: looks like a binary file"),
+    ({"notes.txt": "Title\n\n* * *\n\nCafé.\n".encode("cp1252")}, "notes.txt: not UTF-8 text"),
+    ({"notes.txt": b"Title\n\nIntro only.\n\n* * * *\n"}, "notes.txt: the text has no body paragraphs"),
+    ({"notes.txt": b""}, "notes.txt: the file is empty"),
+    ({"notes.txt": b"Title\n\n* * *\n\nBody.\n", "notes.toml": b"date = 1956-02-30\n"}, "notes.toml"),
+]
+
+
+@pytest.mark.parametrize(("files", "message"), BAD_FILES)
+def test_a_bad_file_is_skipped_with_one_warning_line_and_the_rest_load(
     tmp_path: Path, files: dict[str, bytes], message: str
 ) -> None:
+    folder = tmp_path / "texts"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "good.txt").write_bytes(b"Good Text\n\nStalin spoke of the good text here.\n")
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    result = speechbot("texts", "--texts", str(folder), cwd=tmp_path)
+    assert result.returncode == 0
+    assert "`good`" in result.stdout
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("files", "message"), BAD_FILES)
+def test_strict_stops_at_a_bad_file_with_one_line(tmp_path: Path, files: dict[str, bytes], message: str) -> None:
     folder = tmp_path / "texts"
     folder.mkdir()
     for name, data in files.items():
         (folder / name).write_bytes(data)
-    result = speechbot("search", "stalin", "--texts", str(folder), cwd=tmp_path)
+    result = speechbot("search", "stalin", "--texts", str(folder), "--strict", cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
@@ -169,3 +206,84 @@ def test_a_bad_env_file_in_the_working_directory_exits_2_with_one_line(tmp_path:
     result = speechbot("texts", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "speechbot: .env, line 1: write settings as NAME=value (a # starts a comment)."
+
+
+def test_texts_check_reports_each_text_and_exits_0_when_clean(tmp_path: Path) -> None:
+    folder = tmp_path / "reader"
+    (folder / "unit1").mkdir(parents=True)
+    (folder / "unit1" / "gettysburg.txt").write_text(
+        "Four score and seven years ago. A new nation.\n\nNow we are engaged.\n", encoding="utf-8"
+    )
+    (folder / "metadata.csv").write_text(
+        "filename,title,author,date\ngettysburg.txt,The Gettysburg Address,Abraham Lincoln,1863-11-19\n",
+        encoding="utf-8",
+    )
+    result = speechbot("texts", "check", str(folder), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "gettysburg · The Gettysburg Address · Abraham Lincoln · 1863-11-19 · 2 paragraphs, 3 sentences",
+        "1 texts, 2 paragraphs, 0 warnings",
+    ]
+
+
+def test_texts_check_exits_1_and_lists_every_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "reader"
+    folder.mkdir()
+    (folder / "fellow-citizens.txt").write_text(
+        "Fellow-Citizens of the Senate and House of Representatives:\n\nThe body.\n", encoding="utf-8"
+    )
+    (folder / "empty.txt").write_bytes(b"")
+    result = speechbot("texts", "check", str(folder), cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "fellow-citizens · Fellow citizens · no speaker · no date · 2 paragraphs, 2 sentences"
+    assert (
+        lines[1]
+        == "  warning: no title in the text or its metadata, so it is titled “Fellow citizens” after the file name"
+    )
+    assert lines[2].startswith("warning: skipped ") and lines[2].endswith("empty.txt: the file is empty")
+    assert lines[3] == "1 texts, 2 paragraphs, 2 warnings"
+
+
+def test_texts_lists_id_label_date_and_size(tmp_path: Path) -> None:
+    result = speechbot("texts", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip() == (
+        "`secret-speech`: Khrushchev 1956 · Khrushchev's Secret Speech, 1956 · 1956-02-25 (7 paragraphs)"
+    )
+
+
+def _reader(folder: Path) -> Path:
+    from bot.core.library import Library
+    from tests.core.test_library import _reader as build
+
+    folder.mkdir()
+    assert isinstance(build(folder), Library)
+    return folder
+
+
+def test_search_hits_name_their_text_and_filters_narrow_them(tmp_path: Path) -> None:
+    folder = _reader(tmp_path / "reader")
+    result = speechbot("search", "freedom", "--texts", str(folder), "--by", "Douglass", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert all(line.startswith("  Douglass 1852 §") for line in result.stdout.splitlines()[1:])
+    result = speechbot("search", "freedom", "--texts", str(folder), "--from", "1863", "--to", "1863", cwd=tmp_path)
+    assert "  Lincoln 1863 §1.1 (Part One) (" in result.stdout
+    shared = speechbot("search", "truths about the freedom of the press", "--texts", str(folder), cwd=tmp_path)
+    assert "(also in " in shared.stdout.splitlines()[1]
+    data = json.loads(speechbot("search", "freedom", "--texts", str(folder), "--json", cwd=tmp_path).stdout)
+    assert {hit["label"] for hit in data["hits"]} <= {"Lincoln 1861", "Lincoln 1862", "Lincoln 1863", "Douglass 1852"}
+
+
+def test_an_ambiguous_document_says_so_in_one_line(tmp_path: Path) -> None:
+    folder = _reader(tmp_path / "reader")
+    result = speechbot("quote", "1", "--texts", str(folder), "--document", "lincoln", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("speechbot: “lincoln” is ambiguous: it matches 3 texts: `lincoln-1861`")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_console_hits_name_their_text(tmp_path: Path) -> None:
+    folder = _reader(tmp_path / "reader")
+    result = speechbot("console", "--texts", str(folder), stdin="/search freedom by:douglass\n", cwd=tmp_path)
+    assert "  Douglass 1852 §" in result.stdout

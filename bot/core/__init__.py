@@ -2,7 +2,8 @@
 
 from bot.core.corpus import Document, Paragraph, Passage, Sentence
 from bot.core.errors import UserError
-from bot.core.library import Library
+from bot.core.library import Library, TextFilter
+from bot.core.reader import LoadOptions
 from bot.core.search import Hit
 
-__all__ = ["Document", "Hit", "Library", "Paragraph", "Passage", "Sentence", "UserError"]
+__all__ = ["Document", "Hit", "Library", "LoadOptions", "Paragraph", "Passage", "Sentence", "TextFilter", "UserError"]

@@ -7,9 +7,10 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from bot.core.corpus import Document
 from bot.core.daily import passage_for
 from bot.core.errors import UserError
-from bot.core.library import Library
+from bot.core.library import Library, TextFilter
 from bot.core.refs import clean_input, parse_ref
 from bot.core.render import (
     Quotation,
@@ -38,6 +39,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("about", "where the text comes from, with the editor's introduction", "about"),
     ("texts", "the texts that are loaded", "texts"),
     ("help", "this list", "help"),
+)
+FILTER_HELP = (
+    'Pick texts: `in:<text>` (id, start of its id, or title words), `by:<speaker>` (`by:"Abraham Lincoln"`), '
+    "`from:1861` `to:1865`."
 )
 REF_HELP = "References: `3` is paragraph 3, `3.2` its second sentence, `3.2-4` sentences 2 to 4, `3-4` two paragraphs."
 
@@ -77,16 +82,24 @@ def quote(library: Library, ref: str | None, *, document: str | None = None, rng
 
 
 def search(
-    library: Library, query: str, *, document: str | None = None, offset: int = 0, limit: int = PAGE_SIZE
+    library: Library,
+    query: str,
+    *,
+    document: str | None = None,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    within: TextFilter | None = None,
 ) -> Reply:
     """A page of hits; a helpful error when the query is empty or nothing in the text matches it."""
     cleaned = clean_input(query, limit=MAX_QUERY_CHARS)
     if not cleaned:
         return error("Type some words to search for, for example `search enemy of the people`.")
-    doc = library.document(document) if document else None
-    hits = library.search(cleaned, limit + 1, offset=max(offset, 0), document=doc.id if doc else None)
+    chosen = within or TextFilter()
+    named = document or chosen.document
+    doc = library.document(named) if named else None
+    hits = library.search(cleaned, limit + 1, offset=max(offset, 0), document=doc.id if doc else None, within=chosen)
     if not hits:
-        where = f"“{doc.title}”" if doc else "the loaded texts"
+        where = f"“{doc.title}”" if doc else ("the chosen texts" if not chosen.is_empty else "the loaded texts")
         return error(f"Nothing in {where} matches that. Try fewer or different words, or `quote` for a passage.")
     return Reply(
         kind="search",
@@ -104,7 +117,7 @@ def context(library: Library, ref: str, *, document: str | None = None) -> Reply
     before, target, after = doc.context(ref)
     return Reply(
         kind="context",
-        sections=context_sections(before, target, after),
+        sections=context_sections(before, target, after, doc.notes),
         quotation=quotation(doc.passage(str(target.number))),
         document=doc.id,
         paragraph=target.number,
@@ -135,10 +148,17 @@ def about(library: Library, *, document: str | None = None) -> Reply:
 def texts(library: Library) -> Reply:
     """The loaded texts with their ids, for `in:<id>` and `--document`."""
     lines = [
-        f"`{d.id}`: {d.title} ({len(d.paragraphs)} paragraph{'' if len(d.paragraphs) == 1 else 's'})"
+        f"`{d.id}`: {d.label} · {d.title}"
+        + (f" · {_when(d)}" if _when(d) else "")
+        + f" ({len(d.paragraphs)} paragraph{'' if len(d.paragraphs) == 1 else 's'})"
         for d in library.documents.values()
     ]
     return Reply(kind="texts", text="\n".join(lines))
+
+
+def _when(document: Document) -> str:
+    meta = document.meta
+    return meta.date.isoformat() if meta.date else (str(meta.year) if meta.year else "")
 
 
 def help_text(prefix: str = "/") -> Reply:
@@ -150,10 +170,47 @@ def help_text(prefix: str = "/") -> Reply:
         daily_posts = f"`{prefix}daily setup 08:30 Europe/Berlin [sequential] [weekdays]` in the channel, then " + (
             f"`{prefix}daily status|preview|now|stop`"
         )
-    return Reply(kind="help", text="\n".join([*lines, REF_HELP, f"A passage every morning: {daily_posts}."]))
+    text = "\n".join([*lines, REF_HELP, FILTER_HELP, f"A passage every morning: {daily_posts}."])
+    return Reply(kind="help", text=text)
 
 
-_DOCUMENT_OPTION = re.compile(r"(?:^|\s)in:(\S+)")
+_OPTION = re.compile(r"(?:^|\s)(in|by|from|to):(?:\"([^\"]*)\"|(\S+))", re.IGNORECASE)
+
+
+def parse_options(text: str) -> tuple[str, TextFilter]:
+    """The line without its `in:` `by:` `from:` `to:` options, and the filter they give.
+
+    `by:"Abraham Lincoln"` takes a quoted name; years must be numbers, else a UserError says so.
+    """
+    values: dict[str, str] = {}
+    for found in _OPTION.finditer(text):
+        values[found.group(1).lower()] = (found.group(2) if found.group(2) is not None else found.group(3)).strip()
+    rest = _OPTION.sub(" ", text).strip()
+    years: dict[str, int | None] = {}
+    for key in ("from", "to"):
+        value = values.get(key)
+        if value is not None and not re.fullmatch(r"\d{1,4}", value):
+            raise UserError(f"`{key}:` takes a year, for example `{key}:1861`.")
+        years[key] = int(value) if value is not None else None
+    chosen = TextFilter(
+        document=values.get("in") or None,
+        speaker=values.get("by") or None,
+        year_from=years["from"],
+        year_to=years["to"],
+    )
+    return rest, chosen
+
+
+def _one_text(library: Library, chosen: TextFilter) -> str | None:
+    """The text a filter picks for a command that reads one text (quote, cite, …)."""
+    if chosen.speaker is None and chosen.year_from is None and chosen.year_to is None:
+        return chosen.document
+    found = library.select(chosen)
+    if len(found) > 1:
+        raise UserError(f"That matches {len(found)} texts; name one with `in:<id>` (`texts` lists them).")
+    return found[0].id
+
+
 _NAMES = ("quote", "search", "context", "daily", "cite", "about", "texts", "help")
 
 
@@ -171,27 +228,24 @@ def answer(
 ) -> Reply:
     """Answer a typed command such as `quote 3.2`, `/search enemy`, `3.2` (a quote) or plain words (a search)."""
     text = clean_input(line, limit=MAX_QUERY_CHARS + 50)
-    document = None
-    found = _DOCUMENT_OPTION.search(text)
-    if found:
-        document = found.group(1)
-        text = _DOCUMENT_OPTION.sub(" ", text).strip()
-    text = text.removeprefix("/").strip()
-    if text.lower().startswith("speech ") or text.lower() == "speech":
-        text = text[len("speech") :].strip()
-    name, _, rest = text.partition(" ")
-    name, rest = name.lower(), rest.strip()
     try:
+        text, chosen = parse_options(text)
+        text = text.removeprefix("/").strip()
+        if text.lower().startswith("speech ") or text.lower() == "speech":
+            text = text[len("speech") :].strip()
+        name, _, rest = text.partition(" ")
+        name, rest = name.lower(), rest.strip()
         if not text or name == "help":
             return help_text(prefix)
+        if name not in _NAMES and not _is_ref(text):
+            return search(library, text, offset=offset, within=chosen)
+        if name == "search":
+            return search(library, rest, offset=offset, within=chosen)
+        document = _one_text(library, chosen)
         if _is_ref(text):
             return quote(library, text, document=document, rng=rng)
-        if name not in _NAMES:
-            return search(library, text, document=document, offset=offset)
         if name == "quote":
             return quote(library, rest or None, document=document, rng=rng)
-        if name == "search":
-            return search(library, rest, document=document, offset=offset)
         if name == "context":
             return context(library, rest, document=document)
         if name == "daily":

@@ -5,12 +5,12 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from bot.core.errors import UserError
+from bot.core.metadata import merged, parse_date, parse_flag, parse_kind, read_toml, split_front_matter, split_name
 from bot.core.refs import HOW_TO_CITE, Ref, format_ref, parse_ref
 from bot.core.segment import is_separator, split_paragraphs, split_sentences
 
@@ -41,6 +41,7 @@ class Paragraph:
 
     number: int
     sentences: tuple[Sentence, ...]
+    section: str | None = None  # the heading above it in a Markdown text
 
     @property
     def text(self) -> str:
@@ -62,6 +63,19 @@ class Metadata:
     occasion: str | None = None
     place: str | None = None
     kind: str = "speech"
+    year: int | None = None
+    source: str | None = None  # the edition or collection the text was taken from
+    url: str | None = None
+    translator: str | None = None
+    translated_from: str | None = None  # the original language, when the text is a translation
+    edition: str | None = None
+    excerpt: bool = False  # the text is part of a longer work: its paragraph numbers are the excerpt's
+    titled: bool = True  # False when the title was made up from other facts (a description, not a title)
+
+    @property
+    def translated(self) -> bool:
+        """Whether the text is a translation (a translator or an original language is named)."""
+        return bool(self.translator or self.translated_from)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -106,8 +120,13 @@ class Document:
     source: Path | None = None
     sentences: tuple[Sentence, ...] = field(default=(), repr=False)
     paragraph_offsets: tuple[int, ...] = field(default=(), repr=False)
+    notes: tuple[tuple[int, str], ...] = ()  # editorial notes ("[Applause.]"), each after paragraph n (0: before 1)
+    warnings: tuple[str, ...] = ()  # what looked odd while loading, for `speechbot texts check`
+    label: str = ""  # a short name for lists and hits: speaker and year, or the title
 
     def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", default_label(self.meta))
         sentences = tuple(s for p in self.paragraphs for s in p.sentences)
         offsets, total = [], 0
         for paragraph in self.paragraphs:
@@ -194,69 +213,214 @@ def _canonical_ref(document: Document, chosen: tuple[Sentence, ...]) -> str:
 
 
 def parse_document(
-    text: str, *, doc_id: str, meta: dict[str, object] | None = None, source: Path | None = None
+    text: str,
+    *,
+    doc_id: str,
+    meta: dict[str, object] | None = None,
+    source: Path | None = None,
+    defaults: dict[str, object] | None = None,
+    markdown: bool = False,
 ) -> Document:
-    """Split a text into title, front matter (before a `* * *` separator) and numbered body."""
+    """Split a text into title, editor's introduction (before a `* * *` near the start) and numbered body.
+
+    `meta` (from `name.toml`) overrides YAML front matter, which overrides `defaults` (a manifest's row).
+    Anything that looks odd is kept as a warning on the document rather than passed over in silence.
+    """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    separator_at = next((i for i, line in enumerate(lines) if is_separator(line)), None)
-    head = "\n".join(lines[:separator_at]) if separator_at is not None else ""
-    body = "\n".join(lines[separator_at + 1 :]) if separator_at is not None else text
-    head_paragraphs = split_paragraphs(head)
-    if separator_at is not None and head_paragraphs:
-        title, front = _strip_heading(head_paragraphs[0]), head_paragraphs[1:]
-    else:
-        body_paragraphs = split_paragraphs(body)
-        first = body_paragraphs[0] if body_paragraphs else doc_id
-        looks_like_title = len(first) <= 120 and not first.rstrip().endswith((".", "?", "!"))
-        title, front = (_strip_heading(first), []) if looks_like_title else (doc_id, [])
-        if looks_like_title:
-            body = _drop_first_paragraph(body)
-    paragraphs = []
-    # a later `* * *` is a section break inside the text, not a paragraph of it
-    body_paragraphs = [p for p in split_paragraphs(body) if not is_separator(p)]
-    for number, paragraph_text in enumerate(body_paragraphs, start=1):
-        sentences = tuple(Sentence(number, i, s) for i, s in enumerate(split_sentences(paragraph_text), start=1))
-        paragraphs.append(Paragraph(number, sentences))
+    front, text, problem = split_front_matter(text)
+    warnings = [problem] if problem else []
+    raw = merged(defaults or {}, front, meta or {})
+    blocks = _blocks(text, markdown=markdown)
+    intro, body, separator_warning = _split_introduction(blocks)
+    if separator_warning:
+        warnings.append(separator_warning)
+    given_title = str(raw["title"]).strip() if raw.get("title") else None
+    head = intro if intro is not None else body
+    described = bool(defaults) and given_title is None  # a manifest row without a title: take only a heading
+    title_line = _title_line(head, given_title, has_intro=intro is not None, headings_only=described)
+    if title_line is not None:
+        head.pop(0)
+    paragraphs, notes = _numbered(body)
     if not paragraphs:
         raise ValueError(f"{doc_id}: the text has no body paragraphs after its title and introduction")
-    metadata = _metadata(meta or {}, default_title=title)
-    return Document(doc_id, metadata, "\n\n".join(front), tuple(paragraphs), source)
+    fallback = _readable(source.stem if source else doc_id)
+    metadata = _metadata(raw, title_line=title_line, fallback=fallback, warn=warnings)
+    return Document(
+        doc_id, metadata, "\n\n".join(intro or []), tuple(paragraphs), source, notes=notes, warnings=tuple(warnings)
+    )
 
 
-def _drop_first_paragraph(body: str) -> str:
-    """The body without its first paragraph (used when that paragraph is the title)."""
-    parts = re.split(r"\n\s*\n", body.strip(), maxsplit=1)
-    return parts[1] if len(parts) > 1 else ""
+# A body block: its text, and what it is ("text", "separator", "heading" (`#`), "subheading" (`##`…) or "note").
+_Block = tuple[str, str]
+
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$")
+_EDITORIAL = re.compile(r"^(?:\[[^\[\]]+\][.,;]?\s*)+$")  # "[Applause.]", "[Read by a clerk] [See note.]"
+# How addresses open: such a first line is the salutation, never a title, even without its colon.
+_SALUTATION = re.compile(
+    r"^(?:mr|mrs|ms|madam|madame|fellow|my fellow|to the|ladies|gentlemen|members|friends|dear|citizens)\b",
+    re.IGNORECASE,
+)
+TITLE_MAX_CHARS = 100
+INTRO_SHARE = 0.15  # an introduction ends within the first 15% of the text, or within its first 3 paragraphs
+
+
+def _blocks(text: str, *, markdown: bool) -> list[_Block]:
+    """Paragraphs of the text, with separator lines and (in Markdown) headings as blocks of their own."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if markdown and _HEADING.match(line.strip()):
+            lines.extend(("", line, ""))  # a heading line stands alone even without blank lines around it
+        else:
+            lines.append(line)
+    blocks: list[_Block] = []
+    for paragraph in split_paragraphs("\n".join(lines)):
+        heading = _HEADING.match(paragraph) if markdown else None
+        if is_separator(paragraph):
+            blocks.append((paragraph, "separator"))
+        elif heading:
+            level = len(paragraph) - len(paragraph.lstrip("#"))
+            blocks.append((heading.group(1).strip(), "heading" if level == 1 else "subheading"))
+        elif _EDITORIAL.match(paragraph):
+            blocks.append((paragraph, "note"))
+        else:
+            blocks.append((paragraph, "text"))
+    return blocks
+
+
+def _split_introduction(blocks: list[_Block]) -> tuple[list[str] | None, list[_Block], str | None]:
+    """(introduction, body, warning): a separator ends an introduction only near the start of the text
+    and only when most of the text stays in the body; a later one is a section break."""
+    at = next((i for i, (_, kind) in enumerate(blocks) if kind == "separator"), None)
+    if at is None or at == 0:
+        return None, blocks, None
+    head, body = blocks[:at], blocks[at + 1 :]
+    if not any(kind == "text" for _, kind in body):
+        return [t for t, _ in head], body, None  # nothing after it: all introduction, refused as having no body
+    head_chars = sum(len(t) for t, _ in head[1:])
+    total = sum(len(t) for t, _ in blocks)
+    near_start = len(head) <= 4 or head_chars <= INTRO_SHARE * total
+    if not near_start:
+        return None, blocks, None
+    body_chars = sum(len(t) for t, kind in body if kind == "text")
+    if head_chars > body_chars:
+        return (
+            None,
+            blocks,
+            (
+                f"the separator after paragraph {at} would make most of the text an introduction, "
+                "so it is read as a break inside the text"
+            ),
+        )
+    return [t for t, _ in head], body, None
+
+
+def _title_line(
+    head: list[str] | list[_Block], given: str | None, *, has_intro: bool, headings_only: bool = False
+) -> str | None:
+    """The first block when it is the text's title line (never a salutation or a sentence), else None."""
+    if not head:
+        return None
+    first = head[0]
+    text, kind = first if isinstance(first, tuple) else (first, "text")
+    if kind == "heading":  # a `# Title` line: the title, unless the metadata names another
+        return text if given is None or text.casefold() == given.casefold() else None
+    if kind != "text" or headings_only or (not has_intro and len(head) < 2):
+        return None
+    if given is not None:
+        return text if text.casefold() == given.casefold() else None
+    return text if looks_like_title(text) else None
+
+
+def looks_like_title(line: str) -> bool:
+    """A short line that does not end like a salutation or a sentence: `Fellow-Citizens …:` is body text."""
+    line = line.lstrip("#").strip()
+    if "|" in line or _SALUTATION.match(line):  # a web page's navigation bar ("Part II | Part III") or a greeting
+        return False
+    return 0 < len(line) <= TITLE_MAX_CHARS and not line.endswith((":", ",", ";", ".", "?", "!", "—", "-"))
+
+
+def _numbered(body: list[_Block]) -> tuple[list[Paragraph], tuple[tuple[int, str], ...]]:
+    """Body paragraphs numbered from 1 under their headings; editorial notes set apart, never numbered."""
+    paragraphs: list[Paragraph] = []
+    notes: list[tuple[int, str]] = []
+    section: str | None = None
+    for text, kind in body:
+        if kind in ("heading", "subheading"):
+            section = text
+        elif kind == "note":
+            notes.append((len(paragraphs), text))
+        elif kind == "text":
+            number = len(paragraphs) + 1
+            sentences = tuple(Sentence(number, i, s) for i, s in enumerate(split_sentences(text), start=1))
+            paragraphs.append(Paragraph(number, sentences, section))
+    return paragraphs, tuple(notes)
+
+
+def _readable(stem: str) -> str:
+    """A file name as a title: `first-inaugural_address` -> `First inaugural address`."""
+    words = re.sub(r"[-_.]+", " ", stem).split()
+    text = " ".join(words) or "Untitled"
+    return text[:1].upper() + text[1:]
+
+
+def _metadata(raw: dict[str, object], *, title_line: str | None, fallback: str, warn: list[str]) -> Metadata:
+    def text(key: str) -> str | None:
+        value = raw.get(key)
+        return str(value).strip() or None if value is not None else None
+
+    date, year = None, None
+    for key in ("date", "year"):
+        if raw.get(key) is not None and date is None:
+            try:
+                found_date, found_year = parse_date(raw[key])
+            except ValueError as problem:
+                warn.append(f"{problem}; it was left out")
+                continue
+            date, year = found_date or date, year or found_year
+    speaker = text("speaker")
+    given, family, _ = split_name(speaker) if speaker else (None, None, None)
+    kind = parse_kind(raw["kind"]) if raw.get("kind") else "speech"
+    title, titled = text("title") or (_strip_heading(title_line) if title_line else None), True
+    if title is None:
+        titled = False
+        if speaker and year:
+            when = f"{date:%B} {date.day}, {date.year}" if date else str(year)
+            title = f"{speaker}, {kind} of {when}"
+        else:
+            title = fallback
+            warn.append(f"no title in the text or its metadata, so it is titled “{fallback}” after the file name")
+    return Metadata(
+        title=title,
+        short_title=text("short_title"),
+        sentence_case_title=text("sentence_case_title"),
+        speaker=speaker,
+        speaker_family=text("speaker_family") or (family if speaker else None),
+        speaker_given=text("speaker_given") or (given if speaker else None),
+        date=date,
+        occasion=text("occasion"),
+        place=text("place"),
+        kind=kind,
+        year=year,
+        source=text("source"),
+        url=text("url"),
+        translator=text("translator"),
+        translated_from=text("translated_from"),
+        edition=text("edition"),
+        excerpt=parse_flag(raw["excerpt"]) if raw.get("excerpt") is not None else False,
+        titled=titled,
+    )
 
 
 def _strip_heading(line: str) -> str:
     return line.lstrip("#").strip()
 
 
-def _metadata(raw: dict[str, object], *, default_title: str) -> Metadata:
-    def text(key: str) -> str | None:
-        value = raw.get(key)
-        return str(value) if value is not None else None
-
-    date = raw.get("date")
-    if isinstance(date, str):
-        try:
-            date = dt.date.fromisoformat(date)
-        except ValueError:
-            raise ValueError(f"metadata date {date!r} is not a date like 1956-02-25") from None
-    return Metadata(
-        title=text("title") or default_title,
-        short_title=text("short_title"),
-        sentence_case_title=text("sentence_case_title"),
-        speaker=text("speaker"),
-        speaker_family=text("speaker_family"),
-        speaker_given=text("speaker_given"),
-        date=date if isinstance(date, dt.date) else None,
-        occasion=text("occasion"),
-        place=text("place"),
-        kind=text("kind") or "speech",
-    )
+def default_label(meta: Metadata) -> str:
+    """`Lincoln 1863` when speaker and year are known, else the short title or the title."""
+    family = meta.speaker_family or meta.speaker
+    if family and meta.year:
+        return f"{family} {meta.year}"
+    return meta.short_title or meta.title
 
 
 def _daily_passages(document: Document) -> tuple[Passage, ...]:
@@ -283,22 +447,25 @@ def _run_length(document: Document, run: list[int]) -> int:
     return sum(len(document.sentences[i].text) + 1 for i in run)
 
 
-def read_document(path: Path) -> Document:
-    """Load a text file and the optional `<name>.toml` metadata beside it; a bad file is a ValueError naming it."""
+def read_document(path: Path, *, defaults: dict[str, object] | None = None) -> Document:
+    """Load a text file with its metadata (`<name>.toml` beside it, front matter, then `defaults` from a
+    manifest); a bad file is a ValueError naming it."""
     meta_path = path.with_suffix(".toml")
     meta: dict[str, object] = {}
     try:
         if meta_path.is_file():
-            meta = tomllib.loads(meta_path.read_bytes().decode("utf-8-sig"))
+            meta = read_toml(meta_path)
         data = path.read_bytes()
     except OSError as problem:
         raise ValueError(f"cannot read {problem.filename or path}: {problem.strerror or problem}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
-        raise ValueError(f"{meta_path}: not valid TOML metadata ({problem})") from None
-    doc_id = slugify(str(meta.get("id") or path.stem))
+    doc_id = slugify(str(meta.get("id") or (defaults or {}).get("id") or path.stem))
+    if not data.strip():
+        raise ValueError(f"{path}: the file is empty")
     text = _decode(data, path)
     try:
-        return parse_document(text, doc_id=doc_id, meta=meta, source=path)
+        return parse_document(
+            text, doc_id=doc_id, meta=meta, source=path, defaults=defaults, markdown=path.suffix.lower() == ".md"
+        )
     except ValueError as problem:
         raise ValueError(f"{path}: {str(problem).removeprefix(f'{doc_id}: ')}") from None
 
@@ -331,10 +498,14 @@ def slugify(name: str) -> str:
 
 
 def text_files(folder: Path) -> list[Path]:
-    """Texts in a folder, in a stable order; hidden files (such as macOS `._name.txt` companions) are skipped."""
-    return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".")
-    )
+    """Texts in a folder and its subfolders, in a stable order; hidden files and folders (such as macOS
+    `._name.txt` companions) are skipped."""
+    found = []
+    for path in folder.rglob("*"):
+        parts = path.relative_to(folder).parts
+        if path.suffix.lower() in TEXT_SUFFIXES and not any(p.startswith(".") for p in parts) and path.is_file():
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
 
 
 __all__ = [

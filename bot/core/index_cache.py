@@ -25,7 +25,7 @@ CACHE_FORMAT = 3
 _MAGIC = b"speechbot-index\0"
 _HEADER = len(_MAGIC) + 12  # magic, then the CRC-32 (4 bytes) and length (8 bytes) of the pickled bytes
 _CHUNK = 1 << 20
-_CODE = ("corpus.py", "segment.py", "refs.py", "normalize.py", "index_cache.py")
+_CODE = ("corpus.py", "metadata.py", "reader.py", "segment.py", "refs.py", "normalize.py", "index_cache.py")
 _PREFIX = "speechbot-index-"
 _KEEP = 3  # cache files kept per folder (a bot and its CLI may load different sets of texts)
 
@@ -53,7 +53,7 @@ class _Pickler(pickle.Pickler):
         if type(obj) is Sentence:
             return Sentence, (obj.paragraph, obj.number, obj.text)
         if type(obj) is Paragraph:
-            return Paragraph, (obj.number, obj.sentences)
+            return Paragraph, (obj.number, obj.sentences, obj.section)
         if type(obj) is Passage:
             return Passage, (obj.document, obj.ref, obj.sentences)
         return NotImplemented

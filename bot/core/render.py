@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from bot.core.citation import STYLE_FUNCTIONS
 from bot.core.corpus import Document, Paragraph, Passage
 from bot.core.errors import UserError
 from bot.core.search import Hit
@@ -28,8 +29,9 @@ class Quotation:
 
 
 def heading(passage: Passage) -> str:
-    """`§3.2 · Khrushchev's Secret Speech, 1956`: the ref first, so it is seen at a glance."""
-    return f"§{passage.ref} · {passage.document.title}"
+    """`§3.2 · Khrushchev's Secret Speech, 1956`: the ref first, so it is seen at a glance; then the section."""
+    section = passage.document.paragraphs[passage.first_paragraph - 1].section
+    return f"§{passage.ref} · {passage.document.title}" + (f" · {section}" if section else "")
 
 
 def quotation(passage: Passage, *, limit: int = 4000, style: Style = "mla") -> Quotation:
@@ -54,55 +56,7 @@ def parse_style(text: str | None) -> Style:
 
 def citation(passage: Passage, style: str = "mla") -> str:
     """A ready-to-paste citation with paragraph numbers, in MLA, APA or Chicago style."""
-    chosen = parse_style(style)
-    meta = passage.document.meta
-    first, last = passage.first_paragraph, passage.last_paragraph
-    span = f"{first}" if first == last else f"{first}-{last}"
-    many = first != last
-    occasion = (meta.occasion[:1].upper() + meta.occasion[1:]) if meta.occasion else None
-    if chosen == "mla":
-        author = _joined(meta.speaker_family, meta.speaker_given) or meta.speaker
-        date = f"{meta.date.day} {_mla_month(meta.date.month)} {meta.date.year}" if meta.date else None
-        tail = ", ".join(x for x in (occasion, date, meta.place) if x)
-        title = meta.title if meta.title.endswith(("?", "!", ".")) else f"{meta.title}."
-        parts = [f"{author}." if author else None, f"\u201c{title}\u201d", f"{tail}," if tail else None]
-        return " ".join(p for p in parts if p) + f" {'pars' if many else 'par'}. {span}."
-    if chosen == "apa":
-        initial = f"{meta.speaker_given[0]}." if meta.speaker_given else None
-        author = _joined(meta.speaker_family, initial) or meta.speaker
-        date = f"({meta.date.year}, {meta.date:%B} {meta.date.day})" if meta.date else "(n.d.)"
-        where = ", ".join(x for x in (occasion, meta.place) if x)
-        surname = meta.speaker_family or author or meta.title  # with no speaker, the title stands for one
-        year = meta.date.year if meta.date else "n.d."
-        work = f"{meta.sentence_case_title or _sentence_case(meta.title, passage.document)} [Speech]."
-        reference = f"{author} {date}. {work}" if author else f"{work} {date}."  # no author: the title leads
-        reference += f" {where}." if where else ""
-        return f"{reference} In text: ({surname}, {year}, {'paras' if many else 'para'}. {span})"
-    date = f"{meta.date:%B} {meta.date.day}, {meta.date.year}" if meta.date else None
-    where = ", ".join(x for x in (meta.kind, meta.occasion, meta.place, date) if x)
-    lead = f"{meta.speaker}, " if meta.speaker else ""
-    return f"{lead}\u201c{meta.title}\u201d ({where}), {'pars' if many else 'par'}. {span}."
-
-
-def _joined(family: str | None, given: str | None) -> str | None:
-    return f"{family}, {given}" if family and given else family
-
-
-def _mla_month(month: int) -> str:
-    names = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
-    return names[month - 1]
-
-
-def _sentence_case(title: str, document: Document) -> str:
-    """APA's sentence case, lowering only words the text itself writes in lower case.
-
-    A word the text never writes in lower case may be a name ("Gettysburg"), so it keeps its capital;
-    metadata can give the exact form as `sentence_case_title`.
-    """
-    lowercase_in_text = set(re.findall(r"\b[a-z][a-z']*\b", " ".join(p.text for p in document.paragraphs)))
-    words = title.split(" ")
-    kept = [w.lower() if w.lower() in lowercase_in_text and not w.isupper() else w for w in words[1:]]
-    return " ".join([words[0], *kept])
+    return STYLE_FUNCTIONS[parse_style(style)](passage)
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -192,14 +146,36 @@ def hit_marks(hit: Hit) -> tuple[tuple[int, int], ...]:
     return (hit.match,) if hit.match[1] > hit.match[0] else ()
 
 
+def hit_heading(hit: Hit) -> str:
+    """`Lincoln 1863 §2.1`, with the section when the text has headings: every hit names its text."""
+    where = f"{hit.label} §{hit.ref}" if hit.label else f"§{hit.ref}"
+    return f"{where} ({hit.section})" if hit.section else where
+
+
+def also_in(hit: Hit) -> str:
+    """` (also in Adams 1797, Jefferson 1801)` for a sentence several texts hold."""
+    return f" (also in {', '.join(hit.also_in)})" if hit.also_in else ""
+
+
+EDITORIAL_LABEL = "Editor's note"
+
+
 def context_sections(
-    before: Paragraph | None, target: Paragraph, after: Paragraph | None
+    before: Paragraph | None,
+    target: Paragraph,
+    after: Paragraph | None,
+    notes: tuple[tuple[int, str], ...] = (),
 ) -> list[tuple[str, str, bool]]:
-    """(label, text, is_target) for a paragraph and its neighbours, in reading order."""
+    """(label, text, is_target) for a paragraph and its neighbours in reading order, with the editorial notes
+    (`[Applause.]`) that stand between them marked as the editor's."""
+    shown = [(p, t) for p, t in ((before, False), (target, True), (after, False)) if p is not None]
     sections = []
-    for paragraph, is_target in ((before, False), (target, True), (after, False)):
-        if paragraph is not None:
-            sections.append((f"§{paragraph.number}", paragraph.text, is_target))
+    for index, (paragraph, is_target) in enumerate(shown):
+        sections.append((f"§{paragraph.number}", paragraph.text, is_target))
+        if index + 1 < len(shown):
+            sections.extend(
+                (EDITORIAL_LABEL, text, False) for after_number, text in notes if after_number == paragraph.number
+            )
     return sections
 
 
@@ -213,6 +189,17 @@ def about_text(document: Document) -> str:
         facts.append(f"Date: {meta.date:%B} {meta.date.day}, {meta.date.year}")
     if meta.occasion:
         facts.append(f"Occasion: {meta.occasion}")
+    kind = meta.kind + (", excerpt" if meta.excerpt else "")
+    if meta.translator:
+        kind += f", translated by {meta.translator}"
+    elif meta.translated_from:
+        kind += f", translated from the {meta.translated_from}"
+    facts.append(f"Kind: {kind}")
+    if meta.excerpt:
+        facts.append("This is an excerpt: its paragraph numbers count this excerpt, not the whole work.")
+    for name, value in (("Edition", meta.edition), ("Source", meta.source), ("URL", meta.url)):
+        if value:
+            facts.append(f"{name}: {value}")
     facts.append(f"Length: {len(document.paragraphs)} paragraphs, {len(document.sentences)} sentences")
     text = "\n".join(facts)
     if document.front_matter:

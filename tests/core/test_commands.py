@@ -92,3 +92,30 @@ def test_in_option_picks_a_document(two_texts: Library) -> None:
 def test_mention_tricks_are_just_words(library: Library) -> None:
     reply = ask(library, "@everyone <@&123> <!channel>")
     assert reply.kind == "error"
+
+
+def test_by_from_and_to_options_filter_a_search(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.core.test_library import _reader
+
+    reader = _reader(tmp_path)
+    reply = ask(reader, 'search freedom by:"Frederick Douglass"')
+    assert reply.kind == "search" and {h.document for h in reply.hits} == {"douglass-1852"}
+    reply = ask(reader, "freedom from:1862 to:1862")
+    assert reply.kind == "search" and {h.document for h in reply.hits} == {"lincoln-1862"}
+    reply = ask(reader, "/quote 1 in:gettysburg")
+    assert reply.quotation is not None and reply.quotation.title == "§1 · The Gettysburg Address · Part One"
+    assert ask(reader, "freedom from:soon").text == "`from:` takes a year, for example `from:1861`."
+    assert "ambiguous" in ask(reader, "quote 1 in:lincoln").text
+    assert "name one with `in:<id>`" in ask(reader, "quote 1 by:lincoln").text
+
+
+def test_context_marks_editorial_notes_between_paragraphs() -> None:
+    from bot.core.corpus import parse_document
+
+    document = parse_document("T\n\n* * *\n\nOne here.\n\n[Applause.]\n\nTwo here.\n\nThree.\n", doc_id="t")
+    reply = ask(Library([document]), "context 1")
+    assert [(label, text) for label, text, _ in reply.sections] == [
+        ("§1", "One here."),
+        ("Editor's note", "[Applause.]"),
+        ("§2", "Two here."),
+    ]

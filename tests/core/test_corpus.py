@@ -8,6 +8,7 @@ import pytest
 
 from bot.core.corpus import parse_document, read_document
 from bot.core.library import Library
+from bot.core.reader import LoadOptions
 from bot.core.segment import split_paragraphs, split_sentences
 
 # The first words of every sentence of the seed, paragraph by paragraph: pins the splitter's behaviour.
@@ -160,15 +161,19 @@ def test_a_file_that_is_not_utf8_text_is_refused_by_name(tmp_path: Path, data: b
         read_document(_write(tmp_path, "latin.txt", data))
 
 
-@pytest.mark.parametrize(
-    ("toml", "message"),
-    [("title = \n", r"meta\.toml: not valid TOML metadata"), ('date = "soon"\n', r"meta\.txt: metadata date 'soon'")],
-)
-def test_bad_metadata_is_refused_naming_the_file(tmp_path: Path, toml: str, message: str) -> None:
+def test_bad_metadata_is_refused_naming_the_file(tmp_path: Path) -> None:
     path = _write(tmp_path, "meta.txt", b"Title\n\n* * *\n\nBody.\n")
-    (tmp_path / "meta.toml").write_text(toml, encoding="utf-8")
-    with pytest.raises(ValueError, match=message):
+    (tmp_path / "meta.toml").write_text("title = \n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"meta\.toml: not valid TOML metadata"):
         read_document(path)
+
+
+def test_a_bad_date_in_metadata_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    path = _write(tmp_path, "meta.txt", b"Title\n\n* * *\n\nBody.\n")
+    (tmp_path / "meta.toml").write_text('date = "soon"\n', encoding="utf-8")
+    document = read_document(path)
+    assert document.meta.date is None
+    assert any("metadata date 'soon'" in warning for warning in document.warnings)
 
 
 def test_an_unreadable_file_is_a_value_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,7 +188,9 @@ def test_an_unreadable_file_is_a_value_error_naming_it(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(Path, "read_bytes", refuse)  # the OS refusing, as for a file without read permission
     with pytest.raises(ValueError, match=r"cannot read .*locked\.txt: Permission denied"):
-        Library.load([tmp_path], cache_dir=tmp_path / "cache")
+        Library.load([tmp_path], cache_dir=tmp_path / "cache", options=LoadOptions(strict=True))
+    library = Library.load([tmp_path], cache_dir=tmp_path / "cache")
+    assert [w for w in library.warnings if "locked.txt: Permission denied" in w]
 
 
 def test_a_text_of_only_front_matter_is_refused_by_file_name(tmp_path: Path) -> None:
@@ -224,3 +231,120 @@ def test_ids_of_two_texts_with_the_same_long_name_both_stay_short(tmp_path: Path
     ids = list(library.documents)
     assert len(set(ids)) == 2 and all(len(doc_id) <= 40 for doc_id in ids), ids
     assert ids[1].endswith("-2")
+
+
+LONG = "This paragraph of the body is long enough to be a real one, with words about the state of the nation. " * 3
+
+
+@pytest.mark.parametrize(
+    "salutation",
+    [
+        "Fellow-Citizens of the Senate and House of Representatives:",
+        "Mr. President, Mr. Speaker, Members of the Congress:",
+        "My fellow Americans,",
+    ],
+)
+def test_a_salutation_is_never_the_title_but_the_first_paragraph(salutation: str) -> None:
+    document = parse_document(f"{salutation}\n\n{LONG}\n\n{LONG}\n", doc_id="1819-monroe-1")
+    assert document.title == "1819 monroe 1"
+    assert document.paragraphs[0].text == salutation
+    assert len(document.paragraphs) == 3
+    assert any("titled “1819 monroe 1” after the file name" in w for w in document.warnings)
+
+
+def test_a_first_line_longer_than_a_title_is_body_text() -> None:
+    first = "An opening line without a full stop that runs on and on " * 3
+    document = parse_document(f"{first}\n\n{LONG}\n", doc_id="x")
+    assert document.paragraphs[0].text == first.strip()
+
+
+def test_with_speaker_and_date_but_no_title_the_title_describes_the_text() -> None:
+    document = parse_document(
+        f"To the Congress of the United States:\n\n{LONG}\n",
+        doc_id="1946-truman-1",
+        defaults={"speaker": "Harry S. Truman", "date": "1946-01-21", "kind": "written"},
+    )
+    assert document.title == "Harry S. Truman, message of January 21, 1946"
+    assert not document.meta.titled
+    assert document.label == "Truman 1946"
+    assert document.warnings == ()
+    assert document.paragraphs[0].text == "To the Congress of the United States:"
+
+
+def test_a_rule_far_down_the_text_is_a_break_not_the_end_of_an_introduction() -> None:
+    body = "\n\n".join(f"Paragraph {n} of the message says something. It goes on." for n in range(1, 41))
+    table = "\n\n".join(f"Row {n} of a table in the message." for n in range(1, 6))
+    document = parse_document(f"{body}\n\n______________________ _______\n\n{table}\n", doc_id="t")
+    assert document.front_matter == ""
+    assert len(document.paragraphs) == 45
+    assert document.paragraphs[39].text.startswith("Paragraph 40 ")
+    assert document.warnings == (  # no title in text or metadata, and nothing else odd
+        "no title in the text or its metadata, so it is titled “T” after the file name",
+    )
+
+
+def test_a_separator_near_the_start_that_would_swallow_most_of_the_text_is_a_warning() -> None:
+    intro = "\n\n".join(["A long note by the editor about the text and the day it was given. " * 8] * 3)
+    document = parse_document(f"A Title\n\n{intro}\n\n* * *\n\nA short body.\n", doc_id="t")
+    assert document.front_matter == ""
+    assert len(document.paragraphs) == 4
+    assert any("would make most of the text an introduction" in w for w in document.warnings)
+
+
+def test_markdown_headings_are_section_labels_not_paragraphs(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "reader.md",
+        b"# A Reader\n\n## Part One\n\nFirst paragraph. Two.\n\nSecond paragraph.\n\n## Part Two\n\nThird paragraph.\n",
+    )
+    document = read_document(path)
+    assert document.title == "A Reader"
+    assert [p.text for p in document.paragraphs] == ["First paragraph. Two.", "Second paragraph.", "Third paragraph."]
+    assert [p.section for p in document.paragraphs] == ["Part One", "Part One", "Part Two"]
+
+
+def test_whole_paragraph_stage_directions_are_editorial_notes_not_the_speakers_words() -> None:
+    text = (
+        "Title\n\n* * *\n\nThank you all very much. We meet tonight.\n\n[Applause.]\n\n"
+        "[At this point, the President turned to face audience members.]\n\n"
+        "In 1934 [the XVIIth Congress] we met again.\n"
+    )
+    document = parse_document(text, doc_id="t")
+    assert [p.text for p in document.paragraphs] == [
+        "Thank you all very much. We meet tonight.",
+        "In 1934 [the XVIIth Congress] we met again.",
+    ]
+    assert document.notes == (
+        (1, "[Applause.]"),
+        (1, "[At this point, the President turned to face audience members.]"),
+    )
+    library = Library([document])
+    assert library.search("president turned to face audience") == []
+    assert library.search("XVIIth Congress")[0].ref == "2.1"
+
+
+def test_folders_are_read_recursively_and_hidden_folders_skipped(tmp_path: Path) -> None:
+    _write(tmp_path / "unit1" / "week2", "deep.txt", b"Deep Text\n\nA body sentence here.\n")
+    _write(tmp_path / ".git", "ignored.txt", b"Ignored\n\nNot a text.\n")
+    _write(tmp_path, "top.md", b"# Top\n\nAnother body sentence.\n")
+    ids = list(Library.load([tmp_path], include_seeds=False).documents)
+    assert ids == ["top", "deep"]
+
+
+def test_a_folder_with_bad_files_loads_the_rest_and_names_each_bad_file(tmp_path: Path) -> None:
+    _write(tmp_path, "good.txt", b"Good\n\nA body sentence.\n")
+    _write(tmp_path, "empty.txt", b"")
+    _write(tmp_path / "sub", "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00")
+    _write(tmp_path, "latin.md", "Café\n\nCafé society.\n".encode("latin-1"))
+    library = Library.load([tmp_path], include_seeds=False)
+    assert list(library.documents) == ["good"]
+    assert len(library.warnings) == 3
+    for name in ("empty.txt", "image.txt", "latin.md"):
+        assert sum(name in w for w in library.warnings) == 1, library.warnings
+    with pytest.raises(ValueError, match=r"empty\.txt: the file is empty"):
+        Library.load([tmp_path], include_seeds=False, options=LoadOptions(strict=True))
+
+
+def test_the_seed_loads_without_warnings(library: Library) -> None:
+    assert library.warnings == []
+    assert library.document().warnings == ()

@@ -11,20 +11,27 @@ from bot.core.render import citation, quotation, split_text
 
 def test_mla_citation_names_speaker_title_occasion_date_and_paragraph(library: Library) -> None:
     assert citation(library.document().passage("5"), "mla") == (
-        "Khrushchev, Nikita. “Khrushchev's Secret Speech, 1956.” Closed session of the Twentieth Congress of "
-        "the Communist Party of the Soviet Union, 25 Feb. 1956, Moscow, par. 5."
+        "Khrushchev, Nikita. “Khrushchev's Secret Speech, 1956.” Translated from the Russian, closed session of "
+        "the Twentieth Congress of the Communist Party of the Soviet Union, 25 Feb. 1956, Moscow. Speech, excerpt, "
+        "par. 5."
     )
 
 
 def test_apa_citation_has_reference_and_in_text_form(library: Library) -> None:
     text = citation(library.document().passage("3.2-4"), "apa")
-    assert text.startswith("Khrushchev, N. (1956, February 25). Khrushchev's secret speech, 1956 [Speech].")
+    assert text.startswith(
+        "Khrushchev, N. (1956, February 25). Khrushchev's secret speech, 1956 "
+        "[Speech, excerpt, translated from the Russian]. Closed session of the Twentieth Congress"
+    )
     assert text.endswith("In text: (Khrushchev, 1956, para. 3)")
 
 
 def test_chicago_citation_spans_paragraphs_of_a_range(library: Library) -> None:
     text = citation(library.document().passage("2-3"), "chicago")
-    assert text.startswith("Nikita Khrushchev, “Khrushchev's Secret Speech, 1956” (speech, closed session")
+    assert text.startswith(
+        "Nikita Khrushchev, “Khrushchev's Secret Speech, 1956,” excerpt, translated from the Russian "
+        "(speech, closed session"
+    )
     assert text.endswith("February 25, 1956), pars. 2-3.")
 
 
@@ -82,7 +89,7 @@ def test_mla_title_ending_in_a_question_mark_gets_no_extra_period() -> None:
     from bot.core.corpus import parse_document
 
     document = parse_document("T\n\n* * *\n\nOne.\n", doc_id="q", meta={"title": "What Is to Be Done?"})
-    assert citation(document.passage("1"), "mla") == "“What Is to Be Done?” par. 1."
+    assert citation(document.passage("1"), "mla") == "“What Is to Be Done?” Speech, par. 1."
 
 
 def test_citations_of_a_text_without_speaker_or_date_name_the_title_once() -> None:
@@ -108,4 +115,4 @@ def test_apa_sentence_case_keeps_names_the_text_never_writes_in_lower_case() -> 
 
 
 def test_apa_uses_the_sentence_case_title_from_metadata(library: Library) -> None:
-    assert "Khrushchev's secret speech, 1956 [Speech]." in citation(library.document().passage("1"), "apa")
+    assert "Khrushchev's secret speech, 1956 [Speech, excerpt," in citation(library.document().passage("1"), "apa")

@@ -11,7 +11,8 @@ class Hit:
 
     `match` runs from the first marked word to the last (for clipping long sentences around it); `marks` are
     the matched words and runs of contiguous matched words themselves, which are what a renderer bolds.
-    `also_in` names the other texts that hold the same sentence word for word.
+    `also_in` names the other texts that hold the same sentence word for word (document ids from the index;
+    the library turns them into labels). `label` and `section` say which text and heading the hit is from.
     """
 
     document: str
@@ -22,4 +23,6 @@ class Hit:
     text: str
     match: tuple[int, int]
     marks: tuple[tuple[int, int], ...] = ()
+    label: str = ""  # the text's short label (speaker and year, or title), filled in by the library
+    section: str = ""  # the heading the sentence stands under, if its text has headings
     also_in: tuple[str, ...] = ()
