@@ -69,7 +69,7 @@ class FakePlatform:
             raise Crash
         return message_id
 
-    async def find_existing(self, subscription: Subscription, idempotency_key: str) -> str | None:
+    async def find_existing(self, subscription: Subscription, idempotency_key: str, *, since: datetime) -> str | None:
         self.lookups += 1
         for message in self.posted:
             if message.key == idempotency_key:

@@ -66,7 +66,7 @@ class HttpDeliverer:
         except ClientError as error:
             raise TransientDeliveryError(type(error).__name__) from error
 
-    async def find_existing(self, subscription: Subscription, idempotency_key: str) -> str | None:
+    async def find_existing(self, subscription: Subscription, idempotency_key: str, *, since: datetime) -> str | None:
         url = f"{self.base}/channels/{subscription.channel_id}/messages"
         try:
             async with self.http.get(url, params={"nonce": idempotency_key}) as r:
