@@ -277,10 +277,12 @@ class Scheduler:
         delivery = await self._db(self.store.delivery, subscription.id, day)
         if delivery is None or delivery.status != "claimed":
             return None  # nothing was left unfinished
-        if delivery.lease_until > now:
+        # The lease counts from the clock now, not from when this tick began (it may have waited its turn).
+        claimed_at = self.clock()
+        if delivery.lease_until > claimed_at:
             return "busy"
         claim = await self._db(
-            self.store.reclaim_expired, subscription, day, worker=self.worker_id, now=now, lease=self.lease
+            self.store.reclaim_expired, subscription, day, worker=self.worker_id, now=claimed_at, lease=self.lease
         )
         if claim is None:
             return "busy"
@@ -306,7 +308,12 @@ class Scheduler:
         deliverer = self.deliverers.get(subscription.platform)
         if deliverer is None:
             raise UserError(f"This process cannot post to {subscription.platform}.")
-        claim = await self._db(self.store.claim, subscription, day, worker=self.worker_id, now=now, lease=self.lease)
+        # The lease counts from the clock now, not from when this tick began: a delivery that waited its turn
+        # behind many others must not take a lease that has already run out (another worker would take over).
+        claimed_at = max(now, self.clock())
+        claim = await self._db(
+            self.store.claim, subscription, day, worker=self.worker_id, now=claimed_at, lease=self.lease
+        )
         if claim is None:
             return await self._not_claimed(subscription, day)
         try:

@@ -483,3 +483,23 @@ async def test_the_look_for_an_earlier_post_reads_back_to_the_days_first_claim(
 def test_an_attempt_may_not_last_as_long_as_the_lease(store: Store, library: Library, platform: FakePlatform) -> None:
     with pytest.raises(ValueError, match="shorter than the lease"):
         make_scheduler(store, library, platform, Clock(START), attempt_timeout=timedelta(minutes=5))
+
+
+async def test_a_delivery_that_waited_its_turn_takes_a_lease_from_the_current_time(
+    store: Store, library: Library, platform: FakePlatform, clock: Clock
+) -> None:
+    # A tick that began at 08:30 reached this channel only ten minutes later (behind many others): its lease
+    # must run from 08:40, or a second worker could take the day over while the first is still sending.
+    sub = await setup(store, library, clock)
+    tick_began = datetime(2026, 3, 10, 7, 30, tzinfo=UTC)
+    clock.now = tick_began + timedelta(minutes=10)
+    platform.crash_after_post.add("100")  # the first worker is "still sending": its claim stays open
+    first = make_scheduler(store, library, platform, clock, worker_id="first")
+    with pytest.raises(Crash):
+        await first.deliver(sub, date(2026, 3, 10), tick_began)
+    second = make_scheduler(store, library, platform, clock, worker_id="second")
+    await second.tick()
+    assert len(platform.in_channel("100")) == 1
+    held = store.delivery(sub.id, date(2026, 3, 10))
+    assert held is not None
+    assert (held.claimed_by, held.lease_until) == ("first", clock.now + timedelta(minutes=5))

@@ -54,6 +54,7 @@ class FakeSlack:
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     port: int = 0
     faults: dict[str, list[str]] = field(default_factory=dict)  # method -> what its next calls do (FAULTS)
+    fault_for: Callable[[str], str | None] | None = None  # asked per call (by method) when `faults` has none
     hang_seconds: float = 3.0
     clock: Callable[[], float] = time.time  # the time in message ts, so history's `oldest` can be honoured
     _runner: web.AppRunner | None = None
@@ -164,8 +165,9 @@ class FakeSlack:
         if channel == BUSY_CHANNEL and method == "chat.postMessage":
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "7"})
         queued = self.faults.get(method)
-        if queued:
-            return await self._fault(queued.pop(0), request, method, args)
+        fault = queued.pop(0) if queued else self.fault_for(method) if self.fault_for is not None else None
+        if fault is not None:
+            return await self._fault(fault, request, method, args)
         return web.json_response(self._answer(method, args))
 
     async def _fault(self, fault: str, request: web.Request, method: str, args: dict[str, Any]) -> web.StreamResponse:
