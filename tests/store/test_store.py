@@ -316,6 +316,34 @@ def test_the_first_claim_time_of_a_day_survives_every_reclaim(store: Store) -> N
     assert second.first_claimed_at == third.first_claimed_at == NOW
 
 
+def test_a_day_claimed_before_the_token_migration_can_still_be_taken_over(
+    url: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.store.base as base
+
+    every = base.load_migrations
+    monkeypatch.setattr(base, "load_migrations", lambda dialect: [m for m in every(dialect) if m[0] <= 3])
+    old = open_store(url, tmp_path)
+    sub = add(old)
+    lease_until = int((NOW + LEASE).timestamp())
+    old._count(  # type: ignore[attr-defined]  # a claim as the previous version wrote it
+        "INSERT INTO deliveries (subscription_id, local_date, status, n, idempotency_key, claimed_by, lease_until) "
+        "VALUES (?, ?, 'claimed', 0, ?, 'old-worker', ?)",
+        (sub.id, NOW.date().isoformat(), f"sb{sub.id}-20260310", lease_until),
+    )
+    old.close()
+    monkeypatch.setattr(base, "load_migrations", every)
+    store = open_store(url, tmp_path)
+    try:
+        assert store.schema_version() == 4
+        taken = store.claim(sub, NOW.date(), worker="new", now=NOW + LEASE, lease=LEASE)
+        assert taken is not None
+        assert taken.first_claimed_at == NOW + LEASE - timedelta(days=2)  # looks back far enough
+        assert store.confirm(taken, message_id="m", passage_ref="1", now=NOW, next_run_at=None, next_local_date=None)
+    finally:
+        store.close()
+
+
 def test_reschedule_is_refused_when_another_worker_moved_it_first(store: Store) -> None:
     sub = add(store)
     later = NOW + timedelta(days=1)
