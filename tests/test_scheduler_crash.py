@@ -483,11 +483,18 @@ async def test_three_processes_killed_at_random_under_platform_faults_post_every
     moves = 0
 
     async def killer() -> None:
+        # Paced by simulated progress, not wall time, so a slow machine sees the same number of kills; the
+        # short random wait after a clock move lands each kill somewhere in the middle of the work.
+        kill_at = rng.randint(5, 25)
         while killing:
-            await asyncio.sleep(rng.uniform(0.2, 1.5))
+            await asyncio.sleep(0.01)
             victims = fleet.working()
-            if killing and victims:
+            if moves < kill_at or not victims:
+                continue
+            await asyncio.sleep(rng.uniform(0, 0.3))
+            if killing:
                 await fleet.kill(rng.choice(victims))
+            kill_at = moves + rng.randint(5, 25)
 
     try:
         for name in WORKERS:

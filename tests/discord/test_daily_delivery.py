@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.core.corpus import parse_document
 from bot.core.library import Library
+from bot.discord.client import REQUEST_TIMEOUT, bound_request_time
 from bot.discord.daily import DAILY_ID, DiscordDeliverer
 from bot.scheduler import TransientDeliveryError
 from bot.store import Store, Subscription, SubscriptionSpec, open_store
@@ -115,3 +117,18 @@ async def test_a_long_post_cut_short_is_finished_not_sent_again(
     assert total >= 2
     assert sorted(parts) == [f"sb:day:long:1:sb1-20260301:{n}/{total}" for n in range(1, total + 1)]  # no part twice
     assert await deliverer.find_existing(sub, "sb1-20260301", since=since) == first
+
+
+async def test_a_hanging_request_times_out_well_inside_the_daily_lease(
+    start_bot: Starter, fake: FakeDiscord, library: Library, store: Store
+) -> None:
+    # discord.py alone would wait aiohttp's 300 s, the whole lease; the bot bounds every REST request.
+    assert REQUEST_TIMEOUT.total is not None
+    assert REQUEST_TIMEOUT.total <= 60
+    bot = await start_bot(library)
+    bound_request_time(bot.http, aiohttp.ClientTimeout(total=0.3))  # the same mechanism, quicker for a test
+    deliverer = DiscordDeliverer(bot)
+    sub = subscribe(store, library.default.id)
+    fake.post_delay = 5.0
+    with pytest.raises(TransientDeliveryError, match="TimeoutError"):
+        await deliverer.post(sub, library.default.passage("3.1"), "sb1-20260301")

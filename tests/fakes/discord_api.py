@@ -124,6 +124,7 @@ class FakeDiscord:
     close_on_identify: int | None = None  # a gateway close code (4004 bad token, 4011 sharding required)
     forbidden_channels: set[int] = field(default_factory=set)
     post_faults: list[int | None] = field(default_factory=list)  # statuses for the next channel posts (None: ok)
+    post_delay: float = 0.0  # seconds a channel post waits before it is answered (a hanging request)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _pressed_on: dict[str, str] = field(default_factory=dict)  # interaction id -> message id
     _ids: itertools.count[int] = field(default_factory=itertools.count)
@@ -201,6 +202,8 @@ class FakeDiscord:
             else:
                 body = raw.decode(errors="replace")
         rec = Recorded(request.method, path, dict(request.query), body, dict(request.headers))
+        if self.post_delay and request.method == "POST" and path.startswith("/channels/"):
+            await asyncio.sleep(self.post_delay)
         self.requests.append(rec)
         self._arrived.set()
         if request.headers.get("Authorization") not in (f"Bot {self.token}", None):
