@@ -68,7 +68,7 @@ class HttpDeliverer:
         async with self.http.post(f"{self.base}/channels/{subscription.channel_id}/messages", json=body) as r:
             return str((await r.json())["id"])
 
-    async def find_existing(self, subscription: Subscription, idempotency_key: str) -> str | None:
+    async def find_existing(self, subscription: Subscription, idempotency_key: str, *, since: datetime) -> str | None:
         return None
 
 

@@ -1,7 +1,9 @@
 """The daily-post loop: due subscriptions -> claim (subscription, local date) -> deliver -> confirm.
 
 Exactly once comes from the database, not from this process: a claim row per (subscription, local date)
-with a lease that expires, and a look for our own message (by idempotency key) before any re-send.
+with a lease that expires and a token of its own (so a worker whose lease ran out cannot touch the claim
+that replaced it), and a look for our own message (by idempotency key) before any re-send. Each attempt is
+cut off well inside the lease, so no worker is still sending when another may take the day over.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ T = TypeVar("T")
 
 NOT_READY_WAIT = 2.0  # seconds between looks at a platform that is still connecting
 UNEXPECTED_ERROR_BACKOFF = timedelta(minutes=5)  # a subscription that broke unexpectedly is looked at again then
+# Our clock and the platform's may disagree a little: the look for an earlier post starts this much before
+# the day was first claimed.
+CLOCK_SKEW = timedelta(minutes=10)
 
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
@@ -69,8 +74,12 @@ class Deliverer(Protocol):
         """
         ...
 
-    async def find_existing(self, subscription: Subscription, idempotency_key: str) -> str | None:
-        """The id of a message we already posted with this key (looked up before a re-send), else None."""
+    async def find_existing(self, subscription: Subscription, idempotency_key: str, *, since: datetime) -> str | None:
+        """The id of a message we already posted with this key (looked up before a re-send), else None.
+
+        Reads the channel's messages from `since` (before the day was first claimed) onwards, however many
+        came after ours; raises TransientDeliveryError when it could not read all of them.
+        """
         ...
 
 
@@ -136,6 +145,7 @@ class Scheduler:
         batch_size: int = 500,
         retry_base: timedelta = timedelta(seconds=30),
         retry_max: timedelta = timedelta(minutes=30),
+        attempt_timeout: timedelta | None = None,
     ) -> None:
         self.store = store
         self.library = library
@@ -150,6 +160,10 @@ class Scheduler:
         self.batch_size = batch_size
         self.retry_base = retry_base
         self.retry_max = retry_max
+        # Half the lease by default: an attempt that hangs is given up long before another worker may reclaim.
+        self.attempt_timeout = attempt_timeout if attempt_timeout is not None else lease / 2
+        if self.attempt_timeout >= lease:
+            raise ValueError("attempt_timeout must be shorter than the lease")
         self._limit = asyncio.Semaphore(concurrency)
 
     async def _db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -263,23 +277,27 @@ class Scheduler:
         delivery = await self._db(self.store.delivery, subscription.id, day)
         if delivery is None or delivery.status != "claimed":
             return None  # nothing was left unfinished
-        if delivery.lease_until > now:
+        # The lease counts from the clock now, not from when this tick began (it may have waited its turn).
+        claimed_at = self.clock()
+        if delivery.lease_until > claimed_at:
             return "busy"
         claim = await self._db(
-            self.store.reclaim_expired, subscription, day, worker=self.worker_id, now=now, lease=self.lease
+            self.store.reclaim_expired, subscription, day, worker=self.worker_id, now=claimed_at, lease=self.lease
         )
         if claim is None:
             return "busy"
         deliverer = self.deliverers[subscription.platform]
         try:
-            existing = await deliverer.find_existing(subscription, claim.idempotency_key)
+            async with asyncio.timeout(self.attempt_timeout.total_seconds()):
+                existing = await deliverer.find_existing(subscription, claim.idempotency_key, since=_since(claim))
         except PermanentDeliveryError as error:
             return await self._pause(subscription, claim, error.reason, now)
         except Exception:  # leave the claim; its lease runs out and the next tick looks again
             log.warning("could not look up an earlier post for subscription %s", subscription.id)
             return "busy"
         if existing is None:
-            await self._db(self.store.abandon, claim)
+            if not await self._db(self.store.abandon, claim):
+                return "busy"  # our lease ran out while we looked; the day is someone else's now
             log.info("subscription %s: day %s ended without a post; not back-filled", subscription.id, day)
             return "missed"
         await self._confirm(subscription, claim, existing, now)
@@ -290,7 +308,12 @@ class Scheduler:
         deliverer = self.deliverers.get(subscription.platform)
         if deliverer is None:
             raise UserError(f"This process cannot post to {subscription.platform}.")
-        claim = await self._db(self.store.claim, subscription, day, worker=self.worker_id, now=now, lease=self.lease)
+        # The lease counts from the clock now, not from when this tick began: a delivery that waited its turn
+        # behind many others must not take a lease that has already run out (another worker would take over).
+        claimed_at = max(now, self.clock())
+        claim = await self._db(
+            self.store.claim, subscription, day, worker=self.worker_id, now=claimed_at, lease=self.lease
+        )
         if claim is None:
             return await self._not_claimed(subscription, day)
         try:
@@ -298,16 +321,21 @@ class Scheduler:
         except UserError as error:
             return await self._pause(subscription, claim, error.message, now)
         try:
-            message_id = None
-            if claim.is_retry:
-                message_id = await deliverer.find_existing(subscription, claim.idempotency_key)
-            outcome: Outcome = "found" if message_id else "sent"
-            if message_id is None:
-                message_id = await deliverer.post(subscription, passage, claim.idempotency_key)
+            async with asyncio.timeout(self.attempt_timeout.total_seconds()):
+                message_id = None
+                if claim.is_retry:
+                    # An earlier attempt may have reached the platform (lost response, timeout, crash): look first.
+                    message_id = await deliverer.find_existing(subscription, claim.idempotency_key, since=_since(claim))
+                outcome: Outcome = "found" if message_id else "sent"
+                if message_id is None:
+                    message_id = await deliverer.post(subscription, passage, claim.idempotency_key)
         except PermanentDeliveryError as error:
             return await self._pause(subscription, claim, error.reason, now)
         except TransientDeliveryError as error:
             return await self._retry(subscription, claim, error.reason, error.retry_after, now)
+        except TimeoutError:  # our own bound: the post may have gone out, so the retry looks before sending
+            log.warning("daily post for subscription %s timed out", subscription.id)
+            return await self._retry(subscription, claim, "timed out", None, now)
         except Exception as error:  # network errors and surprises: retry, and keep the loop alive
             log.warning("daily post for subscription %s failed: %s", subscription.id, type(error).__name__)
             return await self._retry(subscription, claim, f"unexpected {type(error).__name__}", None, now)
@@ -335,7 +363,9 @@ class Scheduler:
         at, next_day = next_run_with_date(slot, local_time, subscription.timezone, subscription.days)
         if ref is None:
             ref = self.passage(subscription, claim.n).ref
-        await self._db(
+        if self.clock() >= claim.lease_until:
+            log.warning("subscription %s: confirming after the claim's lease ran out", subscription.id)
+        confirmed = await self._db(
             self.store.confirm,
             claim,
             message_id=message_id,
@@ -344,10 +374,14 @@ class Scheduler:
             next_run_at=at,
             next_local_date=next_day,
         )
+        if not confirmed:
+            # Another worker took the day over (our lease ran out); it looks for this post before sending.
+            log.warning("subscription %s: the day was taken over before this post was confirmed", subscription.id)
 
     async def _pause(self, subscription: Subscription, claim: Claim, reason: str, now: datetime) -> Outcome:
+        if not await self._db(self.store.pause, subscription.id, reason=reason, now=now, claim=claim):
+            return "busy"  # our claim was taken over; its holder decides
         log.warning("pausing subscription %s: %s", subscription.id, reason)
-        await self._db(self.store.pause, subscription.id, reason=reason, now=now, claim=claim)
         return "paused"
 
     async def _retry(
@@ -355,6 +389,14 @@ class Scheduler:
     ) -> Outcome:
         backoff = self.retry_base * (2 ** min(claim.attempts - 1, 16))
         delay = timedelta(seconds=retry_after) if retry_after is not None else min(backoff, self.retry_max)
+        now = max(now, self.clock())  # the attempt took time; the retry counts from its end
+        if not await self._db(self.store.release_for_retry, claim, reason=reason, now=now, retry_at=now + delay):
+            log.warning("subscription %s: the day was taken over while this attempt ran", subscription.id)
+            return "busy"
         log.info("subscription %s: retrying in %ss (%s)", subscription.id, int(delay.total_seconds()), reason)
-        await self._db(self.store.release_for_retry, claim, reason=reason, now=now, retry_at=now + delay)
         return "retry"
+
+
+def _since(claim: Claim) -> datetime:
+    """Where the look for an earlier attempt's post starts: just before the day was first claimed."""
+    return claim.first_claimed_at - CLOCK_SKEW

@@ -28,7 +28,7 @@ class Recorder:
         self.posted.append((idempotency_key, passage.ref))
         return f"ts-{len(self.posted)}"
 
-    async def find_existing(self, subscription: Subscription, idempotency_key: str) -> str | None:
+    async def find_existing(self, subscription: Subscription, idempotency_key: str, *, since: datetime) -> str | None:
         return next((f"ts-{i + 1}" for i, (key, _) in enumerate(self.posted) if key == idempotency_key), None)
 
 

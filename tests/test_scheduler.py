@@ -56,7 +56,9 @@ class FakePlatform:
     posted: list[Posted] = field(default_factory=list)
     failures: dict[str, list[BaseException]] = field(default_factory=dict)
     crash_after_post: set[str] = field(default_factory=set)
+    hang_after_post: set[str] = field(default_factory=set)  # stored, then the answer never comes
     lookups: int = 0
+    lookup_since: list[datetime] = field(default_factory=list)
 
     async def post(self, subscription: Subscription, passage: Passage, idempotency_key: str) -> str:
         queue = self.failures.get(subscription.channel_id)
@@ -67,10 +69,14 @@ class FakePlatform:
         if subscription.channel_id in self.crash_after_post:
             self.crash_after_post.discard(subscription.channel_id)
             raise Crash
+        if subscription.channel_id in self.hang_after_post:
+            self.hang_after_post.discard(subscription.channel_id)
+            await asyncio.Event().wait()  # never set: only the scheduler's own bound ends this
         return message_id
 
-    async def find_existing(self, subscription: Subscription, idempotency_key: str) -> str | None:
+    async def find_existing(self, subscription: Subscription, idempotency_key: str, *, since: datetime) -> str | None:
         self.lookups += 1
+        self.lookup_since.append(since)
         for message in self.posted:
             if message.key == idempotency_key:
                 return message.message_id
@@ -445,3 +451,55 @@ async def test_post_now_posts_todays_passage_once_and_the_schedule_moves_to_tomo
     assert "already posted" in again.message
     await run_until(clock, datetime(2026, 3, 10, 22, 0, tzinfo=UTC), scheduler)
     assert len(platform.posted) == 1
+
+
+async def test_a_post_that_hangs_is_cut_off_inside_the_lease_and_the_retry_finds_it(
+    store: Store, library: Library, platform: FakePlatform, clock: Clock
+) -> None:
+    sub = await setup(store, library, clock)
+    platform.hang_after_post.add("100")
+    scheduler = make_scheduler(store, library, platform, clock, attempt_timeout=timedelta(seconds=0.05))
+    await run_until(clock, datetime(2026, 3, 10, 7, 40, tzinfo=UTC), scheduler)
+    held = store.delivery(sub.id, date(2026, 3, 10))
+    assert held is not None
+    assert held.status == "sent"
+    assert len(platform.in_channel("100")) == 1  # the hung post was found, not sent again
+    assert held.attempts == 2
+
+
+async def test_the_look_for_an_earlier_post_reads_back_to_the_days_first_claim(
+    store: Store, library: Library, platform: FakePlatform, clock: Clock
+) -> None:
+    await setup(store, library, clock)
+    platform.failures["100"] = [TransientDeliveryError("HTTP 503"), TransientDeliveryError("HTTP 503")]
+    scheduler = make_scheduler(store, library, platform, clock)
+    await run_until(clock, datetime(2026, 3, 10, 9, 0, tzinfo=UTC), scheduler, step=timedelta(minutes=1))
+    first_claim = datetime(2026, 3, 10, 7, 30, tzinfo=UTC)  # 08:30 in Berlin
+    assert len(platform.lookup_since) == 2
+    assert all(since <= first_claim - timedelta(minutes=5) for since in platform.lookup_since)
+    assert all(since >= first_claim - timedelta(hours=1) for since in platform.lookup_since)
+
+
+def test_an_attempt_may_not_last_as_long_as_the_lease(store: Store, library: Library, platform: FakePlatform) -> None:
+    with pytest.raises(ValueError, match="shorter than the lease"):
+        make_scheduler(store, library, platform, Clock(START), attempt_timeout=timedelta(minutes=5))
+
+
+async def test_a_delivery_that_waited_its_turn_takes_a_lease_from_the_current_time(
+    store: Store, library: Library, platform: FakePlatform, clock: Clock
+) -> None:
+    # A tick that began at 08:30 reached this channel only ten minutes later (behind many others): its lease
+    # must run from 08:40, or a second worker could take the day over while the first is still sending.
+    sub = await setup(store, library, clock)
+    tick_began = datetime(2026, 3, 10, 7, 30, tzinfo=UTC)
+    clock.now = tick_began + timedelta(minutes=10)
+    platform.crash_after_post.add("100")  # the first worker is "still sending": its claim stays open
+    first = make_scheduler(store, library, platform, clock, worker_id="first")
+    with pytest.raises(Crash):
+        await first.deliver(sub, date(2026, 3, 10), tick_began)
+    second = make_scheduler(store, library, platform, clock, worker_id="second")
+    await second.tick()
+    assert len(platform.in_channel("100")) == 1
+    held = store.delivery(sub.id, date(2026, 3, 10))
+    assert held is not None
+    assert (held.claimed_by, held.lease_until) == ("first", clock.now + timedelta(minutes=5))

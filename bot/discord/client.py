@@ -46,6 +46,22 @@ class DiscordStartError(ConfigError):
     """Start-up failed for a reason the user can fix (bad token, missing intent); the message is one line."""
 
 
+# discord.py's aiohttp session keeps aiohttp's default of 300 s per request, the daily claim's whole lease;
+# every REST call gets this bound instead (discord.py passes the keyword through to aiohttp).
+REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=30, sock_connect=10)
+
+
+def bound_request_time(http: discord.http.HTTPClient, timeout: aiohttp.ClientTimeout = REQUEST_TIMEOUT) -> None:
+    """Give every REST request of this client an explicit timeout, well below the daily post's lease."""
+    request = http.request
+
+    async def timed(route: discord.http.Route, **kwargs: Any) -> Any:
+        kwargs.setdefault("timeout", timeout)
+        return await request(route, **kwargs)
+
+    http.request = timed  # type: ignore[method-assign]
+
+
 class SpeechTree(app_commands.CommandTree[Any]):
     """The command tree: answers a UserError with its message, privately, and logs anything else."""
 
@@ -86,6 +102,7 @@ class SpeechBot(commands.Bot):
         **options: Any,
     ) -> None:
         super().__init__(**options)
+        bound_request_time(self.http)
         self.library = library
         self.data_dir = data_dir
         self.sync_on_start = sync_on_start
@@ -109,6 +126,7 @@ class ShardedSpeechBot(commands.AutoShardedBot):
         **options: Any,
     ) -> None:
         super().__init__(**options)
+        bound_request_time(self.http)
         self.library = library
         self.data_dir = data_dir
         self.sync_on_start = sync_on_start

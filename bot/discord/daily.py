@@ -6,6 +6,7 @@ import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import aiohttp
@@ -30,8 +31,10 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 HEADING = "Passage of the day"
-# The "Read in context" button of a daily post: where to read, and the post's idempotency key.
-DAILY_ID = re.compile(r"sb:day:(?P<doc>[\w.-]+):(?P<para>\d+):(?P<key>[\w-]+)")
+# The "Read in context" button of a daily post: where to read, the post's idempotency key and, when the
+# passage needs several messages, which part of how many this message is.
+DAILY_ID = re.compile(r"sb:day:(?P<doc>[\w.-]+):(?P<para>\d+):(?P<key>[\w-]+)(?::(?P<part>\d+)/(?P<parts>\d+))?")
+LOOKUP_LIMIT = 5000  # messages read since the first attempt before the look gives up for now
 # Discord error codes after which posting cannot work until someone changes the server.
 PERMANENT_CODES = {
     10003: "the channel was deleted",
@@ -44,14 +47,17 @@ PERMANENT_CODES = {
 class DiscordDeliverer:
     """Posts the scheduler's passages through the running bot, tagged so a re-send finds them.
 
-    The idempotency key goes out as the message `nonce` (with `enforce_nonce`, so Discord itself drops a
-    duplicate sent within minutes) and in the custom_id of the post's "Read in context" button, which is
-    what `find_existing` looks for in the channel's recent history after a longer outage.
+    Each message of a post carries the idempotency key as its `nonce` (with `enforce_nonce`, so Discord
+    itself drops a duplicate sent within minutes) and in the custom_id of its "Read in context" button,
+    with its part number when a passage needs several messages; `find_existing` reads the channel from
+    the day's first attempt onwards for those. A post cut short is finished, not sent again: the parts
+    found are remembered and `post` sends only the ones missing.
     """
 
-    def __init__(self, client: discord.Client | None = None, *, history_limit: int = 50) -> None:
+    def __init__(self, client: discord.Client | None = None, *, lookup_limit: int = LOOKUP_LIMIT) -> None:
         self.client = client
-        self.history_limit = history_limit
+        self.lookup_limit = lookup_limit
+        self._found_parts: dict[str, dict[int, str]] = {}
 
     @property
     def ready(self) -> bool:
@@ -70,12 +76,12 @@ class DiscordDeliverer:
         )
 
     async def post(self, subscription: Subscription, passage: Passage, idempotency_key: str) -> str:
-        """Post the passage publicly, pinging only the subscription's role if it has one; returns the id."""
+        """Post the passage publicly, every part of it, pinging only the subscription's role; returns the first id."""
         channel = self._channel(subscription)
         found = embeds.quotation_embeds(quotation(passage))
         found[0].set_author(name=HEADING)
-        view = discord.ui.View(timeout=None)
-        view.add_item(DailyContext(passage.document.id, passage.first_paragraph, idempotency_key))
+        parts = embeds.batches(found)
+        already = self._found_parts.pop(idempotency_key, {})
         # The @everyone role shares the server's id; a daily post must never ping the whole server.
         role = subscription.role_id if subscription.role_id != subscription.workspace_id else None
         mentions = (
@@ -83,27 +89,58 @@ class DiscordDeliverer:
             if role
             else NO_MENTIONS
         )
-        async with _translated("send"):
-            message = await channel.send(
-                content=f"<@&{role}>" if role else None,
-                embeds=embeds.batches(found)[0],
-                view=view,
-                nonce=idempotency_key,
-                allowed_mentions=mentions,
+        ids: list[str] = []
+        for number, batch in enumerate(parts, 1):
+            if number in already:
+                ids.append(already[number])
+                continue
+            view = discord.ui.View(timeout=None)
+            view.add_item(
+                DailyContext(passage.document.id, passage.first_paragraph, idempotency_key, number, len(parts))
             )
-        return str(message.id)
+            first = number == 1
+            async with _translated("send"):
+                message = await channel.send(
+                    content=f"<@&{role}>" if role and first else None,
+                    embeds=batch,
+                    view=view,
+                    nonce=part_nonce(idempotency_key, number),
+                    allowed_mentions=mentions if first else NO_MENTIONS,
+                )
+            ids.append(str(message.id))
+        return ids[0]
 
-    async def find_existing(self, subscription: Subscription, idempotency_key: str) -> str | None:
-        """Our post carrying this key among the channel's recent messages, else None."""
+    async def find_existing(self, subscription: Subscription, idempotency_key: str, *, since: datetime) -> str | None:
+        """Our complete post carrying this key among the channel's messages since `since`, else None."""
+        self._found_parts.pop(idempotency_key, None)
         channel = self._channel(subscription)
         me = self.client.user if self.client is not None else None
+        parts: dict[int, str] = {}
+        total = 0
+        seen = 0
         async with _translated("history"):
-            async for message in channel.history(limit=self.history_limit):
+            async for message in channel.history(limit=self.lookup_limit + 1, after=since, oldest_first=True):
+                seen += 1
+                if seen > self.lookup_limit:
+                    # Not read to the end: sending now could make a second post. The scheduler tries later.
+                    raise TransientDeliveryError("Discord history: too many messages to look through")
                 if me is not None and message.author.id != me.id:
                     continue
-                if any(_key_of(custom_id) == idempotency_key for custom_id in _custom_ids(message)):
-                    return str(message.id)
+                for custom_id in _custom_ids(message):
+                    match = DAILY_ID.fullmatch(custom_id)
+                    if match is not None and match["key"] == idempotency_key:
+                        parts.setdefault(int(match["part"] or 1), str(message.id))
+                        total = int(match["parts"] or 1)
+                if total and len(parts) >= total and 1 in parts:
+                    return parts[1]
+        if parts:
+            self._found_parts[idempotency_key] = parts  # `post` sends only what is missing
         return None
+
+
+def part_nonce(idempotency_key: str, number: int) -> str:
+    """The nonce of one message of a post: the key itself for the first (as before parts), then `key.n`."""
+    return idempotency_key if number == 1 else f"{idempotency_key}.{number}"
 
 
 def _custom_ids(message: discord.Message) -> list[str]:
@@ -115,11 +152,6 @@ def _custom_ids(message: discord.Message) -> list[str]:
             if custom_id:
                 ids.append(custom_id)
     return ids
-
-
-def _key_of(custom_id: str) -> str | None:
-    found = DAILY_ID.fullmatch(custom_id)
-    return found["key"] if found else None
 
 
 @contextlib.asynccontextmanager
@@ -145,12 +177,13 @@ class DailyContext(
 ):
     """The "Read in context" button under a daily post; its custom_id also carries the idempotency key."""
 
-    def __init__(self, document: str, paragraph: int, key: str) -> None:
+    def __init__(self, document: str, paragraph: int, key: str, part: int = 1, parts: int = 1) -> None:
         self.document, self.paragraph = document, paragraph
+        suffix = f":{part}/{parts}" if parts > 1 else ""
         button: discord.ui.Button[Any] = discord.ui.Button(
             label="Read in context",
             style=discord.ButtonStyle.secondary,
-            custom_id=f"sb:day:{document}:{paragraph}:{key}",
+            custom_id=f"sb:day:{document}:{paragraph}:{key}{suffix}",
         )
         super().__init__(button)
 
@@ -159,7 +192,7 @@ class DailyContext(
         cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> DailyContext:
         """Rebuild the button from a press, also after a restart."""
-        return cls(match["doc"], int(match["para"]), match["key"])
+        return cls(match["doc"], int(match["para"]), match["key"], int(match["part"] or 1), int(match["parts"] or 1))
 
     async def callback(self, interaction: Interaction) -> None:
         """Show the passage's paragraph with its neighbours to the reader only."""

@@ -50,19 +50,34 @@ PERMANENT_ERRORS = frozenset(
 _DOCUMENT_OPTION = re.compile(r"^in:(\S+)$", re.IGNORECASE)
 
 
+SEND_TIMEOUT = 20  # seconds per Web API call, well inside the scheduler's lease and its attempt bound
+HISTORY_PAGE = 200  # conversations.history's largest page
+HISTORY_PAGES = 25  # at most this many pages (5000 messages) since the first attempt before giving up for now
+
+
 class SlackDeliverer:
-    """Posts the scheduler's passages to Slack, tagged with message metadata so a re-send can find them."""
+    """Posts the scheduler's passages to Slack, tagged with message metadata so a re-send can find them.
+
+    Slack has no nonce, so chat.postMessage is never resent by the library: every call goes through a
+    client without slack-sdk's retry handlers (whose default resends a request whose connection dropped,
+    after Slack may have stored the message). A failure goes back to the scheduler, whose next attempt
+    looks in the channel's history before it posts again; rate limits are the scheduler's to wait out.
+    """
 
     def __init__(
         self,
         client: AsyncWebClient,
         installation_store: AsyncInstallationStore | None = None,
         *,
-        history_limit: int = 100,
+        timeout: int = SEND_TIMEOUT,
+        history_page: int = HISTORY_PAGE,
+        history_pages: int = HISTORY_PAGES,
     ) -> None:
         self.client = client
         self.installation_store = installation_store
-        self.history_limit = history_limit
+        self.timeout = timeout
+        self.history_page = history_page
+        self.history_pages = history_pages
 
     async def post(self, subscription: Subscription, passage: Passage, idempotency_key: str) -> str:
         """Post the passage publicly with our metadata; returns the message ts."""
@@ -79,28 +94,48 @@ class SlackDeliverer:
             )
         return str(response["ts"])
 
-    async def find_existing(self, subscription: Subscription, idempotency_key: str) -> str | None:
-        """The ts of our post carrying this key among the channel's recent messages, else None."""
+    async def find_existing(self, subscription: Subscription, idempotency_key: str, *, since: datetime) -> str | None:
+        """The ts of our post carrying this key among the channel's messages since `since`, else None."""
+        cursor: str | None = None
         async with _translated("conversations.history"):
             client = await self._client_for(subscription)
-            response = await client.conversations_history(
-                channel=subscription.channel_id, limit=self.history_limit, include_all_metadata=True
-            )
-        for message in response.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == METADATA_EVENT and payload.get("key") == idempotency_key:
-                return str(message["ts"])
-        return None
+            for _ in range(self.history_pages):
+                response = await client.conversations_history(
+                    channel=subscription.channel_id,
+                    oldest=f"{since.timestamp():.6f}",
+                    limit=self.history_page,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
+                for message in response.get("messages") or []:
+                    metadata = message.get("metadata") or {}
+                    payload = metadata.get("event_payload") or {}
+                    if metadata.get("event_type") == METADATA_EVENT and payload.get("key") == idempotency_key:
+                        return str(message["ts"])
+                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+                if not response.get("has_more") or cursor is None:
+                    return None
+        # Not read to the end: sending now could make a second post. The scheduler tries again later.
+        raise TransientDeliveryError("Slack conversations.history: too many messages to look through")
 
     async def _client_for(self, subscription: Subscription) -> AsyncWebClient:
-        """The single workspace's client, or one with the bot token of the installation for this workspace."""
-        if self.installation_store is None:
-            return self.client
-        bot = await self.installation_store.async_find_bot(enterprise_id=None, team_id=subscription.workspace_id)
-        if bot is None:
-            raise PermanentDeliveryError("the app is no longer installed in this workspace")
-        return AsyncWebClient(token=bot.bot_token, base_url=self.client.base_url, logger=self.client.logger)
+        """A client for this workspace's bot token (the single one, or its installation's) without retries."""
+        token = self.client.token
+        if self.installation_store is not None:
+            bot = await self.installation_store.async_find_bot(enterprise_id=None, team_id=subscription.workspace_id)
+            if bot is None:
+                raise PermanentDeliveryError("the app is no longer installed in this workspace")
+            token = bot.bot_token
+        return AsyncWebClient(
+            token=token,
+            base_url=self.client.base_url,
+            logger=self.client.logger,
+            timeout=self.timeout,
+            ssl=self.client.ssl,
+            proxy=self.client.proxy,
+            session=self.client.session,
+            retry_handlers=[],  # never resend a post blindly; see the class docstring
+        )
 
 
 def slack_deliverer(
@@ -111,9 +146,11 @@ def slack_deliverer(
     if oauth_config(settings) is not None:
         if store is None:
             raise ValueError("with Slack OAuth the deliverer finds each workspace's token in the database: pass store=")
-        return SlackDeliverer(AsyncWebClient(base_url=base_url), DatabaseInstallationStore(store))
+        return SlackDeliverer(
+            AsyncWebClient(base_url=base_url, timeout=SEND_TIMEOUT, retry_handlers=[]), DatabaseInstallationStore(store)
+        )
     token = check_token(settings.slack_bot_token, setting="SLACK_BOT_TOKEN", prefix="xoxb-")
-    return SlackDeliverer(AsyncWebClient(token=token, base_url=base_url))
+    return SlackDeliverer(AsyncWebClient(token=token, base_url=base_url, timeout=SEND_TIMEOUT, retry_handlers=[]))
 
 
 @contextlib.asynccontextmanager
@@ -122,13 +159,31 @@ async def _translated(method: str) -> AsyncIterator[None]:
     try:
         yield
     except SlackApiError as error:
-        code = str(error.response.get("error") or f"HTTP {error.response.status_code}")
+        status, code, retry_after = _error_facts(error)
+        label = code or f"HTTP {status}"
         if code in PERMANENT_ERRORS:
             raise PermanentDeliveryError(f"Slack {method}: {code}") from error
-        retry_after = error.response.headers.get("Retry-After") if error.response.status_code == 429 else None
-        raise TransientDeliveryError(f"Slack {method}: {code}", float(retry_after) if retry_after else None) from error
+        raise TransientDeliveryError(f"Slack {method}: {label}", retry_after) from error
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
         raise TransientDeliveryError(f"Slack {method}: {type(error).__name__}") from error
+
+
+def _error_facts(error: SlackApiError) -> tuple[int | None, str | None, float | None]:
+    """Status, Slack error code and Retry-After of a failed call, whatever the body was (a proxy's HTML too).
+
+    slack-sdk hands over its own response with a dict, a str or bytes as data, or, when a body claiming to
+    be JSON would not parse, aiohttp's raw response; none of them may break the error handling.
+    """
+    response = error.response
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    data = getattr(response, "data", None)
+    code = data.get("error") if isinstance(data, dict) else None
+    headers = getattr(response, "headers", None) or {}
+    retry_after: float | None = None
+    with contextlib.suppress(TypeError, ValueError):
+        raw = headers.get("Retry-After")
+        retry_after = float(raw) if raw is not None else None  # an HTTP-date is ignored: our backoff applies
+    return (int(status) if isinstance(status, int) else None), (str(code) if code else None), retry_after
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -107,19 +108,23 @@ class Store(Protocol):
         next_run_at: datetime | None,
         next_local_date: date | None,
     ) -> bool:
-        """Record a post as made and move the subscription on; False if it was confirmed already."""
+        """Record a post as made and move the subscription on; False unless the caller's claim still held the day."""
         ...
 
-    def release_for_retry(self, claim: Claim, *, reason: str, now: datetime, retry_at: datetime) -> None:
-        """Give a claim back after a transient failure and schedule the retry."""
+    def release_for_retry(self, claim: Claim, *, reason: str, now: datetime, retry_at: datetime) -> bool:
+        """Give the caller's claim back after a transient failure and schedule the retry; False if it was lost."""
         ...
 
-    def abandon(self, claim: Claim) -> None:
-        """Mark a claim for a day that ended without a post as missed."""
+    def abandon(self, claim: Claim) -> bool:
+        """Mark the caller's claim for a day that ended without a post as missed; False if it was lost."""
         ...
 
-    def pause(self, subscription_id: int, *, reason: str, now: datetime, claim: Claim | None = None) -> None:
-        """Stop a subscription that cannot be delivered (deleted channel, lost permission) with the reason."""
+    def pause(self, subscription_id: int, *, reason: str, now: datetime, claim: Claim | None = None) -> bool:
+        """Stop a subscription that cannot be delivered (deleted channel, lost permission) with the reason.
+
+        With a claim, only while that claim still holds the day (else the newer holder decides); returns
+        whether the subscription was paused.
+        """
         ...
 
     def reschedule(self, subscription: Subscription, *, next_run_at: datetime, next_local_date: date) -> bool:
@@ -175,6 +180,11 @@ def _dt(value: int | None) -> datetime | None:
 
 def _day(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
+
+
+def new_claim_token() -> str:
+    """A fresh token for one claim of a day: unguessable, so no two claims ever share one."""
+    return secrets.token_hex(16)
 
 
 def idempotency_key(subscription_id: int, local_date: date) -> str:
@@ -419,45 +429,51 @@ class SqlStore(ABC):
     ) -> Claim | None:
         """Take the right to post for (subscription, local date); None when posted or leased elsewhere."""
         lease_until = now + lease
+        token = new_claim_token()
         rows = self._rows(
             "INSERT INTO deliveries (subscription_id, local_date, status, n, idempotency_key, claimed_by, "
-            "lease_until, attempts) "
-            "SELECT id, ?, 'claimed', posts_made, ?, ?, ?, 1 FROM subscriptions "
+            "lease_until, attempts, claim_token, first_claimed_at) "
+            "SELECT id, ?, 'claimed', posts_made, ?, ?, ?, 1, ?, ? FROM subscriptions "
             "WHERE id = ? AND active = 1 AND paused_reason IS NULL "
             "ON CONFLICT (subscription_id, local_date) DO UPDATE SET "
             "claimed_by = excluded.claimed_by, lease_until = excluded.lease_until, "
-            "attempts = deliveries.attempts + 1 "
+            "attempts = deliveries.attempts + 1, claim_token = excluded.claim_token "
             "WHERE deliveries.status = 'claimed' AND deliveries.lease_until <= ? "
-            "RETURNING n, idempotency_key, attempts",
+            "RETURNING n, idempotency_key, attempts, first_claimed_at",
             (
                 local_date.isoformat(),
                 idempotency_key(subscription.id, local_date),
                 worker,
                 _ts(lease_until),
+                token,
+                _ts(now),
                 subscription.id,
                 _ts(now),
             ),
         )
-        return self._claim(subscription, local_date, rows, lease_until)
+        return self._claim(subscription, local_date, rows, lease_until, token)
 
     def reclaim_expired(
         self, subscription: Subscription, local_date: date, *, worker: str, now: datetime, lease: timedelta
     ) -> Claim | None:
         """Take over an unfinished claim whose lease ran out; never creates a new one."""
         lease_until = now + lease
+        token = new_claim_token()
         rows = self._rows(
-            "UPDATE deliveries SET claimed_by = ?, lease_until = ?, attempts = attempts + 1 "
+            "UPDATE deliveries SET claimed_by = ?, lease_until = ?, attempts = attempts + 1, claim_token = ? "
             "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed' AND lease_until <= ? "
-            "RETURNING n, idempotency_key, attempts",
-            (worker, _ts(lease_until), subscription.id, local_date.isoformat(), _ts(now)),
+            "RETURNING n, idempotency_key, attempts, first_claimed_at",
+            (worker, _ts(lease_until), token, subscription.id, local_date.isoformat(), _ts(now)),
         )
-        return self._claim(subscription, local_date, rows, lease_until)
+        return self._claim(subscription, local_date, rows, lease_until, token)
 
     @staticmethod
-    def _claim(subscription: Subscription, local_date: date, rows: list[Row], lease_until: datetime) -> Claim | None:
+    def _claim(
+        subscription: Subscription, local_date: date, rows: list[Row], lease_until: datetime, token: str
+    ) -> Claim | None:
         if not rows:
             return None
-        n, key, attempts = rows[0]
+        n, key, attempts, first_claimed_at = rows[0]
         return Claim(
             subscription_id=subscription.id,
             local_date=local_date,
@@ -466,7 +482,14 @@ class SqlStore(ABC):
             attempts=int(attempts),
             lease_until=lease_until,
             settings_version=subscription.settings_version,
+            token=token,
+            first_claimed_at=datetime.fromtimestamp(first_claimed_at, UTC),
         )
+
+    @staticmethod
+    def _held(claim: Claim) -> tuple[int, str, str]:
+        """The parameters that find the day's row only while it still holds this claim's token."""
+        return (claim.subscription_id, claim.local_date.isoformat(), claim.token)
 
     def confirm(
         self,
@@ -478,12 +501,12 @@ class SqlStore(ABC):
         next_run_at: datetime | None,
         next_local_date: date | None,
     ) -> bool:
-        """Record a post as made and move the subscription on; False if it was confirmed already."""
+        """Record a post as made and move the subscription on; False unless the caller's claim still held the day."""
         with self._tx():
             _, count = self._execute(
                 "UPDATE deliveries SET status = 'sent', message_id = ?, passage_ref = ?, sent_at = ? "
-                "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed'",
-                (message_id, passage_ref, _ts(now), claim.subscription_id, claim.local_date.isoformat()),
+                "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed' AND claim_token = ?",
+                (message_id, passage_ref, _ts(now), *self._held(claim)),
             )
             if count == 0:
                 return False
@@ -508,41 +531,53 @@ class SqlStore(ABC):
                 )
         return True
 
-    def release_for_retry(self, claim: Claim, *, reason: str, now: datetime, retry_at: datetime) -> None:
-        """Give a claim back after a transient failure and schedule the retry."""
+    def release_for_retry(self, claim: Claim, *, reason: str, now: datetime, retry_at: datetime) -> bool:
+        """Give the caller's claim back after a transient failure and schedule the retry; False if it was lost."""
         with self._tx():
-            self._execute(
-                "UPDATE deliveries SET lease_until = ?, claimed_by = NULL "
-                "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed'",
-                (_ts(now), claim.subscription_id, claim.local_date.isoformat()),
+            _, count = self._execute(
+                "UPDATE deliveries SET lease_until = ?, claimed_by = NULL, claim_token = NULL "
+                "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed' AND claim_token = ?",
+                (_ts(now), *self._held(claim)),
             )
+            if count == 0:
+                return False  # another worker holds the day now; its schedule is its own
             self._execute(
                 "UPDATE subscriptions SET next_run_at = ?, last_error = ?, last_error_at = ? "
                 "WHERE id = ? AND settings_version = ? AND active = 1 AND paused_reason IS NULL",
                 (_ts(retry_at), reason, _ts(now), claim.subscription_id, claim.settings_version),
             )
+        return True
 
-    def abandon(self, claim: Claim) -> None:
-        """Mark a claim for a day that ended without a post as missed."""
-        self._rows(
-            "UPDATE deliveries SET status = 'missed', claimed_by = NULL "
-            "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed'",
-            (claim.subscription_id, claim.local_date.isoformat()),
+    def abandon(self, claim: Claim) -> bool:
+        """Mark the caller's claim for a day that ended without a post as missed; False if it was lost."""
+        count = self._count(
+            "UPDATE deliveries SET status = 'missed', claimed_by = NULL, claim_token = NULL "
+            "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed' AND claim_token = ?",
+            self._held(claim),
         )
+        return count > 0
 
-    def pause(self, subscription_id: int, *, reason: str, now: datetime, claim: Claim | None = None) -> None:
-        """Stop a subscription that cannot be delivered (deleted channel, lost permission) with the reason."""
+    def pause(self, subscription_id: int, *, reason: str, now: datetime, claim: Claim | None = None) -> bool:
+        """Stop a subscription that cannot be delivered (deleted channel, lost permission) with the reason.
+
+        With a claim, only while that claim still holds the day (else the newer holder decides); returns
+        whether the subscription was paused.
+        """
         with self._tx():
-            self._execute(
+            if claim is not None:
+                _, count = self._execute(
+                    "DELETE FROM deliveries "
+                    "WHERE subscription_id = ? AND local_date = ? AND status = 'claimed' AND claim_token = ?",
+                    self._held(claim),
+                )
+                if count == 0:
+                    return False
+            _, count = self._execute(
                 "UPDATE subscriptions SET paused_reason = ?, next_run_at = NULL, last_error = ?, "
                 "last_error_at = ? WHERE id = ?",
                 (reason, reason, _ts(now), subscription_id),
             )
-            if claim is not None:
-                self._execute(
-                    "DELETE FROM deliveries WHERE subscription_id = ? AND local_date = ? AND status = 'claimed'",
-                    (subscription_id, claim.local_date.isoformat()),
-                )
+        return count > 0
 
     def reschedule(self, subscription: Subscription, *, next_run_at: datetime, next_local_date: date) -> bool:
         """Move a subscription's next run, unless someone else already moved it."""

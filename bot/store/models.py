@@ -58,7 +58,11 @@ class Subscription:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """The right to post one subscription's passage for one local date, held until `lease_until`."""
+    """The right to post one subscription's passage for one local date, held until `lease_until`.
+
+    `token` is this claim's own: the store acts on the day's row only while it still holds it (fencing).
+    `first_claimed_at` is when the day was first claimed, so a look for an earlier post reads back to it.
+    """
 
     subscription_id: int
     local_date: date
@@ -67,6 +71,8 @@ class Claim:
     attempts: int
     lease_until: datetime
     settings_version: int
+    token: str
+    first_claimed_at: datetime
 
     @property
     def is_retry(self) -> bool:

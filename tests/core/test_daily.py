@@ -54,3 +54,55 @@ def test_sequential_plan_reads_the_text_in_order_then_starts_again(library: Libr
 
 def test_far_future_days_still_work(library: Library) -> None:
     assert passage_for(dt.date(2400, 2, 29), library.document()).text
+
+
+def _closest_return(refs: list[str]) -> int:
+    """The fewest posts between two showings of the same passage."""
+    last: dict[str, int] = {}
+    closest = len(refs)
+    for i, ref in enumerate(refs):
+        if ref in last:
+            closest = min(closest, i - last[ref])
+        last[ref] = i
+    return closest
+
+
+def test_passage_of_the_day_never_returns_within_half_a_cycle_over_three_years(library: Library) -> None:
+    document = library.document()
+    count = len(document.daily_passages)
+    refs = [passage_for(START + dt.timedelta(days=i), document).ref for i in range(3 * 366)]
+    assert count == 13
+    assert _closest_return(refs) >= 7  # 13 passages: never back within a week
+
+
+def test_channel_shuffles_never_return_within_half_a_cycle_over_three_years(library: Library) -> None:
+    document = library.document()
+    count = len(document.daily_passages)
+    for seed in ("1", "2", "3", "17", "250", "98765", "x"):
+        refs = [nth_passage(document, n, seed=seed).ref for n in range(3 * 366)]
+        assert _closest_return(refs) > count / 2, seed
+        for start in range(0, len(refs) - count, count):  # still every passage once per cycle
+            assert sorted(refs[start : start + count]) == sorted(p.ref for p in document.daily_passages), seed
+
+
+def test_days_before_the_epoch_keep_the_same_spacing(library: Library) -> None:
+    document = library.document()
+    refs = [passage_for(dt.date(2023, 6, 1) + dt.timedelta(days=i), document).ref for i in range(400)]
+    assert _closest_return(refs) >= 7
+
+
+def test_spacing_holds_for_small_and_even_sized_plans() -> None:
+    import random
+
+    from bot.core.daily import min_gap, next_cycle
+
+    for count in (1, 2, 3, 4, 12, 40):
+        order = tuple(range(count))
+        sequence = list(order)
+        for cycle in range(200):
+            draw = list(range(count))
+            random.Random(cycle).shuffle(draw)
+            order = next_cycle(order, tuple(draw))
+            assert sorted(order) == list(range(count))
+            sequence += order
+        assert _closest_return([str(i) for i in sequence]) >= min(min_gap(count), count)

@@ -198,9 +198,10 @@ async def test_deliverer_finds_its_earlier_post_and_discord_drops_a_repeated_non
     assert sub is not None
     deliverer = scheduler.deliverers["discord"]
     passage = library.default.passage("3.1")
+    since = datetime.now(UTC) - timedelta(minutes=1)
     first = await deliverer.post(sub, passage, "sb1-20260225")
-    assert await deliverer.find_existing(sub, "sb1-20260225") == first
-    assert await deliverer.find_existing(sub, "sb1-20260226") is None
+    assert await deliverer.find_existing(sub, "sb1-20260225", since=since) == first
+    assert await deliverer.find_existing(sub, "sb1-20260226", since=since) is None
     assert await deliverer.post(sub, passage, "sb1-20260225") == first  # enforce_nonce: no duplicate
     assert fake.of("GET", f"/channels/{CHANNEL_ID}/messages")
 

@@ -149,6 +149,8 @@ class FakeDiscord:
     forbidden_guilds: set[int] = field(default_factory=set)  # servers the bot has left (403 Missing Access)
     # The application's commands as Discord keeps them: None for the global ones, else per guild id.
     app_commands: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
+    post_faults: list[int | None] = field(default_factory=list)  # statuses for the next channel posts (None: ok)
+    post_delay: float = 0.0  # seconds a channel post waits before it is answered (a hanging request)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _identified: asyncio.Event = field(default_factory=asyncio.Event)
     _pressed_on: dict[str, str] = field(default_factory=dict)  # interaction id -> message id
@@ -227,6 +229,8 @@ class FakeDiscord:
             else:
                 body = raw.decode(errors="replace")
         rec = Recorded(request.method, path, dict(request.query), body, dict(request.headers))
+        if self.post_delay and request.method == "POST" and path.startswith("/channels/"):
+            await asyncio.sleep(self.post_delay)
         self.requests.append(rec)
         self._arrived.set()
         if request.headers.get("Authorization") not in (f"Bot {self.token}", None):
@@ -320,14 +324,22 @@ class FakeDiscord:
             return _reply({"message": "Missing Permissions", "code": 50013}, 403)
         here = [m for m in self.messages.values() if m["channel_id"] == str(channel_id)]
         if rec.method == "GET":
-            limit = int(rec.query.get("limit", "50"))
-            return _reply(sorted(here, key=lambda m: int(m["id"]), reverse=True)[:limit])
+            return _reply(_page(here, rec.query))
+        if self.post_faults and (status := self.post_faults.pop(0)) is not None:
+            return _reply({"message": "injected failure", "code": 0}, status)  # nothing stored
         body = rec.body if isinstance(rec.body, dict) else {}
         if body.get("enforce_nonce") and body.get("nonce"):
             for message in here:  # Discord answers a repeated nonce with the message it already made
                 if message.get("nonce") == body["nonce"]:
                     return _reply(message)
         return _reply(self._store(self._message(channel_id, body)))
+
+    def chatter(self, count: int, channel_id: int = CHANNEL_ID) -> None:
+        """Other people's messages in a channel, newer than everything before (a busy class channel)."""
+        for n in range(count):
+            message = self._message(channel_id, {"content": f"chatter {n}"})
+            message["author"] = _user(OTHER_USER_ID, "classmate")
+            self._store(message)
 
     def channel_posts(self, channel_id: int = CHANNEL_ID) -> list[dict[str, Any]]:
         """Messages the bot created in a channel (not interaction answers), oldest first."""
@@ -556,6 +568,20 @@ class FakeDiscord:
         }
         payload["message"] = message
         return payload
+
+
+def _page(messages: list[dict[str, Any]], query: dict[str, str]) -> list[dict[str, Any]]:
+    """One page of channel history as Discord answers it: `after` gives the oldest ones after an id, `before`
+    the newest before it, neither the newest; always newest first, at most `limit` (default 50, max 100)."""
+    limit = min(int(query.get("limit", "50")), 100)
+    ordered = sorted(messages, key=lambda m: int(m["id"]))
+    if "after" in query:
+        after = int(query["after"])
+        return list(reversed([m for m in ordered if int(m["id"]) > after][:limit]))
+    if "before" in query:
+        before = int(query["before"])
+        ordered = [m for m in ordered if int(m["id"]) < before]
+    return list(reversed(ordered))[:limit]
 
 
 def _custom_ids(message: dict[str, Any]) -> list[str]:

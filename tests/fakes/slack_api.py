@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +22,18 @@ BUSY_CHANNEL = "C0BUSY"  # posting is rate limited (429, Retry-After: 7)
 OUTSIDER_CHANNEL = "C0OUTSIDER"  # the bot is not a member
 VANISHED_USER = "U0VANISHED"  # users.info fails with user_not_found (a deactivated or foreign user)
 INSTALLED_BOT_TOKEN = "xoxb-fake-installed-token-not-real"
+# What `FakeSlack.faults[method]` can make the next calls of a method do, in order:
+FAULTS = (
+    "ratelimited",  # 429 with Retry-After: 3
+    "html-502",  # a proxy's HTML 502 with Retry-After: 11, nothing stored
+    "html-503-as-json",  # an HTML 503 that claims to be JSON, nothing stored
+    "text-503",  # a plain-text 503, nothing stored
+    "drop",  # the connection closes before Slack saw the request: nothing stored
+    "stored-then-drop",  # the message is stored, then the connection closes: the response is lost
+    "stored-then-500",  # the message is stored, then an HTML 500
+    "stored-then-hang",  # the message is stored, the answer comes only after `hang_seconds`
+    "hang",  # nothing happens for `hang_seconds`, then the request is dropped unprocessed
+)
 
 
 @dataclass
@@ -39,6 +53,10 @@ class FakeSlack:
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     port: int = 0
+    faults: dict[str, list[str]] = field(default_factory=dict)  # method -> what its next calls do (FAULTS)
+    fault_for: Callable[[str], str | None] | None = None  # asked per call (by method) when `faults` has none
+    hang_seconds: float = 3.0
+    clock: Callable[[], float] = time.time  # the time in message ts, so history's `oldest` can be honoured
     _runner: web.AppRunner | None = None
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -146,7 +164,58 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "channel_not_found"})
         if channel == BUSY_CHANNEL and method == "chat.postMessage":
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "7"})
+        queued = self.faults.get(method)
+        fault = queued.pop(0) if queued else self.fault_for(method) if self.fault_for is not None else None
+        if fault is not None:
+            return await self._fault(fault, request, method, args)
         return web.json_response(self._answer(method, args))
+
+    async def _fault(self, fault: str, request: web.Request, method: str, args: dict[str, Any]) -> web.StreamResponse:
+        """Answer one call the way a troubled network or a proxy in front of Slack would."""
+        html = "<html><body><h1>Bad gateway</h1></body></html>"
+        match fault:
+            case "ratelimited":
+                body = {"ok": False, "error": "ratelimited"}
+                return web.json_response(body, status=429, headers={"Retry-After": "3"})
+            case "html-502":
+                return web.Response(status=502, text=html, content_type="text/html", headers={"Retry-After": "11"})
+            case "html-503-as-json":
+                return web.Response(status=503, body=html.encode(), headers={"Content-Type": "application/json"})
+            case "text-503":
+                return web.Response(status=503, text="upstream connect error", content_type="text/plain")
+            case "drop":
+                return self._drop(request)
+            case "hang":
+                await asyncio.sleep(self.hang_seconds)
+                return self._drop(request)
+        answer = self._answer(method, args)  # the stored-then-* faults: Slack did the work
+        match fault:
+            case "stored-then-drop":
+                return self._drop(request)
+            case "stored-then-500":
+                return web.Response(status=500, text=html, content_type="text/html")
+            case "stored-then-hang":
+                await asyncio.sleep(self.hang_seconds)
+                return web.json_response(answer)
+        raise ValueError(f"unknown fault {fault!r}; see FAULTS")
+
+    @staticmethod
+    def _drop(request: web.Request) -> web.Response:
+        """Close the client's connection without an answer (what a lost response looks like)."""
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=500)  # never arrives
+
+    def chatter(self, channel: str, count: int) -> None:
+        """Other people's messages in a channel, newer than everything before (a busy class channel)."""
+        for n in range(count):
+            ts = self._new_ts()
+            message = {"type": "message", "ts": ts, "user": "U0CLASSMATE", "text": f"chatter {n}"}
+            self.messages.setdefault(channel, []).append(message)
+
+    def _new_ts(self) -> str:
+        """A message ts from the fake's clock, unique and increasing like Slack's."""
+        return f"{int(self.clock())}.{next(self._ts):06d}"
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", "C0FAKE"))
@@ -163,13 +232,13 @@ class FakeSlack:
                     "is_enterprise_install": False,
                 }
             case "chat.postMessage":
-                ts = f"1700000000.{next(self._ts):06d}"
+                ts = self._new_ts()
                 message = {"type": "message", "ts": ts, "user": FAKE_BOT_USER_ID, "bot_id": FAKE_BOT_ID}
                 message |= {k: v for k, v in args.items() if k in ("text", "blocks", "metadata")}
                 self.messages.setdefault(channel, []).append(message)
                 return {"ok": True, "channel": channel, "ts": ts, "message": message}
             case "chat.postEphemeral":
-                return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+                return {"ok": True, "message_ts": self._new_ts()}
             case "users.info":
                 user = str(args.get("user", "U0FAKEUSER"))
                 admin = "ADMIN" in user
@@ -178,14 +247,26 @@ class FakeSlack:
                 member = channel != OUTSIDER_CHANNEL
                 return {"ok": True, "channel": {"id": channel, "name": "fake-channel", "is_member": member}}
             case "conversations.history":
-                history = list(reversed(self.messages.get(channel, [])))
-                if str(args.get("include_all_metadata", "")).lower() not in ("1", "true"):
-                    history = [{k: v for k, v in m.items() if k != "metadata"} for m in history]
-                return {"ok": True, "messages": history, "has_more": False}
+                return self._history(channel, args)
             case "apps.connections.open":
                 return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket-mode"}
             case _:
                 return {"ok": False, "error": "unknown_method"}
+
+    def _history(self, channel: str, args: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history as Slack pages it: newest first, after `oldest`, `limit` a page, by cursor."""
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or "inf")
+        newest_first = sorted(self.messages.get(channel, []), key=lambda m: float(m["ts"]), reverse=True)
+        history = [m for m in newest_first if oldest < float(m["ts"]) <= latest]
+        if str(args.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            history = [{k: v for k, v in m.items() if k != "metadata"} for m in history]
+        limit = min(int(args.get("limit") or 100), 999)
+        start = int(str(args.get("cursor") or "offset:0").removeprefix("offset:"))
+        page = history[start : start + limit]
+        more = start + limit < len(history)
+        cursor = f"offset:{start + limit}" if more else ""
+        return {"ok": True, "messages": page, "has_more": more, "response_metadata": {"next_cursor": cursor}}
 
     def _oauth_access(self, args: dict[str, Any], auth: str) -> dict[str, Any]:
         """Exchange an OAuth code for a bot token of a second fake workspace (client id/secret via Basic auth)."""

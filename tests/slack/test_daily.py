@@ -171,8 +171,9 @@ async def test_deliverer_finds_only_its_own_key(deliverer: SlackDeliverer, store
         spec, now=MONDAY_0700_UTC, next_run_at=MONDAY_0700_UTC, next_local_date=MONDAY_0700_UTC.date()
     )
     ts = await deliverer.post(subscription, library.default.passage("3.1"), "fake-key-1")
-    assert await deliverer.find_existing(subscription, "fake-key-1") == ts
-    assert await deliverer.find_existing(subscription, "fake-key-2") is None
+    since = MONDAY_0700_UTC - timedelta(minutes=10)
+    assert await deliverer.find_existing(subscription, "fake-key-1", since=since) == ts
+    assert await deliverer.find_existing(subscription, "fake-key-2", since=since) is None
 
 
 async def test_deleted_channel_pauses_and_rate_limit_retries(

@@ -36,9 +36,9 @@ def add(store: Store, channel: str = "100", at: datetime = NOW, **changes: objec
 
 
 def test_migrations_apply_once_and_record_their_number(store: Store) -> None:
-    assert store.schema_version() == 3
+    assert store.schema_version() == 4
     assert store.migrate() == []
-    assert store.schema_version() == 3
+    assert store.schema_version() == 4
 
 
 def test_upgrade_applies_numbered_migrations_to_an_empty_database(url: str | None, tmp_path: Path) -> None:
@@ -46,10 +46,11 @@ def test_upgrade_applies_numbered_migrations_to_an_empty_database(url: str | Non
         "0001_subscriptions.sql",
         "0002_due_index_by_platform.sql",
         "0003_slack_installations.sql",
+        "0004_claim_tokens.sql",
     ]
     assert upgrade(url, tmp_path) == []
     store = open_store(url, tmp_path, migrate=False)
-    assert store.schema_version() == 3
+    assert store.schema_version() == 4
     store.close()
 
 
@@ -249,6 +250,98 @@ def test_abandoned_day_is_marked_missed(store: Store) -> None:
     delivery = store.delivery(sub.id, NOW.date())
     assert delivery is not None
     assert delivery.status == "missed"
+
+
+def test_a_worker_whose_lease_ran_out_cannot_free_the_claim_that_replaced_it(store: Store) -> None:
+    # The sequence: A hangs past its lease, B reclaims the day, A times out and gives the day back,
+    # then C tries to claim while B is still sending.
+    sub = add(store)
+    a = store.claim(sub, NOW.date(), worker="a", now=NOW, lease=LEASE)
+    assert a is not None
+    b = store.claim(sub, NOW.date(), worker="b", now=NOW + LEASE, lease=LEASE)
+    assert b is not None
+    assert b.token != a.token
+    late = NOW + LEASE + timedelta(seconds=10)
+    assert store.release_for_retry(a, reason="timed out", now=late, retry_at=late + timedelta(seconds=30)) is False
+    assert store.claim(sub, NOW.date(), worker="c", now=late, lease=LEASE) is None
+    held = store.delivery(sub.id, NOW.date())
+    assert held is not None
+    assert (held.status, held.claimed_by, held.lease_until) == ("claimed", "b", NOW + 2 * LEASE)
+    after = store.subscription_by_id(sub.id)
+    assert after is not None
+    assert (after.next_run_at, after.last_error) == (sub.next_run_at, None)  # A did not move B's schedule
+    assert store.confirm(b, message_id="mb", passage_ref="1", now=late, next_run_at=None, next_local_date=None)
+
+
+def test_a_lost_claim_can_neither_confirm_nor_abandon_nor_pause(store: Store) -> None:
+    sub = add(store)
+    a = store.claim(sub, NOW.date(), worker="a", now=NOW, lease=LEASE)
+    assert a is not None
+    b = store.reclaim_expired(sub, NOW.date(), worker="b", now=NOW + LEASE, lease=LEASE)
+    assert b is not None
+    late = NOW + LEASE
+    assert store.confirm(a, message_id="ma", passage_ref="1", now=late, next_run_at=None, next_local_date=None) is False
+    assert store.abandon(a) is False
+    assert store.pause(sub.id, reason="Unknown Channel", now=late, claim=a) is False
+    held = store.delivery(sub.id, NOW.date())
+    assert held is not None
+    assert (held.status, held.claimed_by, held.message_id) == ("claimed", "b", None)
+    untouched = store.subscription_by_id(sub.id)
+    assert untouched is not None
+    assert (untouched.paused_reason, untouched.posts_made) == (None, 0)
+    assert store.abandon(b) is True
+
+
+def test_the_callers_own_claim_is_released_paused_and_confirmed(store: Store) -> None:
+    sub = add(store)
+    a = store.claim(sub, NOW.date(), worker="a", now=NOW, lease=LEASE)
+    assert a is not None
+    assert store.release_for_retry(a, reason="HTTP 503", now=NOW, retry_at=NOW + timedelta(seconds=30)) is True
+    assert store.release_for_retry(a, reason="HTTP 503", now=NOW, retry_at=NOW + timedelta(seconds=30)) is False
+    b = store.claim(sub, NOW.date(), worker="b", now=NOW + timedelta(seconds=30), lease=LEASE)
+    assert b is not None
+    assert store.pause(sub.id, reason="Unknown Channel", now=NOW, claim=b) is True
+    assert store.delivery(sub.id, NOW.date()) is None
+
+
+def test_the_first_claim_time_of_a_day_survives_every_reclaim(store: Store) -> None:
+    sub = add(store)
+    first = store.claim(sub, NOW.date(), worker="a", now=NOW, lease=LEASE)
+    assert first is not None
+    assert first.first_claimed_at == NOW
+    second = store.claim(sub, NOW.date(), worker="b", now=NOW + LEASE, lease=LEASE)
+    third = store.reclaim_expired(sub, NOW.date(), worker="c", now=NOW + 3 * LEASE, lease=LEASE)
+    assert second is not None
+    assert third is not None
+    assert second.first_claimed_at == third.first_claimed_at == NOW
+
+
+def test_a_day_claimed_before_the_token_migration_can_still_be_taken_over(
+    url: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.store.base as base
+
+    every = base.load_migrations
+    monkeypatch.setattr(base, "load_migrations", lambda dialect: [m for m in every(dialect) if m[0] <= 3])
+    old = open_store(url, tmp_path)
+    sub = add(old)
+    lease_until = int((NOW + LEASE).timestamp())
+    old._count(  # type: ignore[attr-defined]  # a claim as the previous version wrote it
+        "INSERT INTO deliveries (subscription_id, local_date, status, n, idempotency_key, claimed_by, lease_until) "
+        "VALUES (?, ?, 'claimed', 0, ?, 'old-worker', ?)",
+        (sub.id, NOW.date().isoformat(), f"sb{sub.id}-20260310", lease_until),
+    )
+    old.close()
+    monkeypatch.setattr(base, "load_migrations", every)
+    store = open_store(url, tmp_path)
+    try:
+        assert store.schema_version() == 4
+        taken = store.claim(sub, NOW.date(), worker="new", now=NOW + LEASE, lease=LEASE)
+        assert taken is not None
+        assert taken.first_claimed_at == NOW + LEASE - timedelta(days=2)  # looks back far enough
+        assert store.confirm(taken, message_id="m", passage_ref="1", now=NOW, next_run_at=None, next_local_date=None)
+    finally:
+        store.close()
 
 
 def test_reschedule_is_refused_when_another_worker_moved_it_first(store: Store) -> None:
