@@ -8,11 +8,13 @@ import datetime as dt
 import json
 import os
 import random
+import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from bot import study_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.core import commands
 from bot.core.errors import UserError
@@ -78,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ref")
     p.add_argument("--style", choices=STYLES, default="mla")
     sub.add_parser("about", parents=[reading], help="the source and its introduction")
+    study_cli.add_parsers(sub, reading)
     p = sub.add_parser("texts", parents=[common], help="the loaded texts")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     sub.add_parser("console", parents=[common], help="type the bots' slash commands offline")
@@ -220,6 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in {"quote", "search", "daily", "context", "cite", "about", "texts"}:
             status = _read_command(args, _library(settings, args.texts))
             sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
+            return status
+        if args.command in study_cli.COMMANDS:
+            status = study_cli.run(args, _library(settings, args.texts), new_seed=lambda: secrets.token_hex(4))
+            sys.stdout.flush()
             return status
         if args.command == "console":
             from bot.console import run_console
