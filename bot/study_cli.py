@@ -166,13 +166,9 @@ def play_quiz(
 
 def question_text(question: Question, number: int, total: int) -> str:
     """A question as plain text: what is asked, the sentence, and the lettered choices."""
-    asks = {
-        "paragraph": "In which paragraph does this sentence stand?",
-        "gap": "Which word fills the gap?",
-        "speaker": "Who said this?",
-    }[question.kind]
     choices = "\n".join(f"  {question.letter(i)}) {choice}" for i, choice in enumerate(question.choices))
-    return f"Question {number} of {total} ({KIND_NAMES[question.kind]}): {asks}\n  “{question.prompt}”\n{choices}"
+    heading = f"Question {number} of {total} ({KIND_NAMES[question.kind]}): {question.asks}"
+    return f"{heading}\n  “{question.prompt}”\n{choices}"
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -19,6 +19,11 @@ from bot.core.normalize import STOPWORDS, normalize_word, stem
 QuizKind = Literal["paragraph", "gap", "speaker"]
 KINDS: tuple[QuizKind, ...] = ("paragraph", "gap", "speaker")
 KIND_NAMES: dict[QuizKind, str] = {"paragraph": "which paragraph", "gap": "fill the gap", "speaker": "who said it"}
+ASKS: dict[QuizKind, str] = {
+    "paragraph": "In which paragraph does this sentence stand?",
+    "gap": "Which word fills the gap?",
+    "speaker": "Who said this?",
+}
 CHOICES = 4
 LETTERS = "abcd"
 GAP = "_____"
@@ -46,6 +51,11 @@ class Question:
     def answer_text(self) -> str:
         """The right choice as shown."""
         return self.choices[self.answer]
+
+    @property
+    def asks(self) -> str:
+        """The question put to the class, e.g. "Which word fills the gap?"."""
+        return ASKS[self.kind]
 
     def letter(self, index: int) -> str:
         """The letter a choice is answered by (`a`-`d`)."""
