@@ -55,6 +55,16 @@ class Reveal:
         """The people who answered right, in the order they answered."""
         return [a for a in self.answers if a.correct]
 
+    def who_got_it(self, escape: Callable[[str], str]) -> str:
+        """`Right (2 of 3): Ana, Cy`, with each name escaped for the platform's markup."""
+        answered = len(self.answers)
+        if not answered:
+            return "Nobody answered."
+        right = [escape(a.user_name) for a in self.right]
+        if not right:
+            return f"Nobody of {answered} got it right."
+        return f"Right ({len(right)} of {answered}): " + ", ".join(right)
+
 
 def parse_kind(text: str | None) -> QuizKind | None:
     """`paragraph`, `gap` or `speaker` (also `which`, `fill`, `who`); None for mixed."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.core.concordance import Concordance, concordance
+from bot.core.concordance import Concordance, concordance, kwic_rows, paragraph_counts
 from bot.core.corpus import Document
 from bot.core.errors import UserError
 from bot.core.library import Library
@@ -17,7 +17,6 @@ from bot.core.quiz import KIND_NAMES, KINDS, MAX_ROUND, Question, QuizKind, quiz
 from bot.core.render import citation
 from bot.core.trend import trend
 
-_CLOSING = frozenset(",.;:!?)]’”'")  # punctuation that follows a word without a space
 COMMANDS = frozenset({"concordance", "trend", "card", "quiz"})
 PAGE = 20
 
@@ -109,24 +108,14 @@ def concordance_text(found: Concordance, library: Library, *, offset: int, limit
         lines.append(f"No “{found.query}” in the texts; showing results for “{found.word}”.")
     forms = ", ".join(found.forms)
     lines.append(f"{total} use{'s' if total != 1 else ''} of “{found.word}” ({forms}):")
-    page = found.occurrences[offset : offset + limit]
     several = len(found.per_document) > 1
-    labels = [f"{o.document_id} §{o.ref}" if several else f"§{o.ref}" for o in page]
-    width = max((len(label) for label in labels), default=0)
-    left = max((len(o.left) for o in page), default=0)
-    for label, occurrence in zip(labels, page, strict=True):
-        joiner = "" if occurrence.right[:1] in _CLOSING else " "
-        lines.append(f"  {label:<{width}}  {occurrence.left:>{left}} {occurrence.keyword}{joiner}{occurrence.right}")
+    lines.extend(f"  {row}" for row in kwic_rows(found, offset=offset, limit=limit))
     if offset + limit < total:
         lines.append(f"  … {total - offset - limit} more: add --offset {offset + limit}")
     if several:
         counts = found.per_document.items()
         lines.append("Per text: " + ", ".join(f"{library.documents[d].title} {n}" for d, n in counts))
-    paragraphs = ", ".join(
-        f"§{number} ×{count}" if not several else f"{doc} §{number} ×{count}"
-        for (doc, number), count in found.per_paragraph.items()
-    )
-    lines.append(f"Per paragraph: {paragraphs}")
+    lines.append(f"Per paragraph: {paragraph_counts(found)}")
     return lines
 
 

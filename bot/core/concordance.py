@@ -150,3 +150,42 @@ def _closest_word(documents: list[Document], word: str) -> str | None:
 
 def _where(documents: list[Document]) -> str:
     return documents[0].title if len(documents) == 1 else "the loaded texts"
+
+
+_CLOSING = frozenset(",.;:!?)]’”'")  # punctuation that follows a word without a space
+
+
+def kwic_rows(found: Concordance, *, offset: int, limit: int, side: int | None = None) -> list[str]:
+    """Keyword-in-context rows for a monospaced block: the reference, then the word aligned in one column.
+
+    `side` caps the context either side (chat messages on phones are narrow); None keeps what was found.
+    """
+    page = found.occurrences[offset : offset + limit]
+    several = len(found.per_document) > 1
+    labels = [f"{o.document_id} §{o.ref}" if several else f"§{o.ref}" for o in page]
+    lefts = [_cap_left(o.left, side) for o in page]
+    width = max((len(label) for label in labels), default=0)
+    left_width = max((len(left) for left in lefts), default=0)
+    rows = []
+    for label, left, occurrence in zip(labels, lefts, page, strict=True):
+        right = _cap_right(occurrence.right, side)
+        joiner = "" if right[:1] in _CLOSING else " "
+        rows.append(f"{label:<{width}}  {left:>{left_width}} {occurrence.keyword}{joiner}{right}")
+    return rows
+
+
+def paragraph_counts(found: Concordance) -> str:
+    """`§3 ×2, §5 ×1`: where the word is used, naming the text too when there are several."""
+    several = len(found.per_document) > 1
+    return ", ".join(
+        f"{doc} §{number} ×{count}" if several else f"§{number} ×{count}"
+        for (doc, number), count in found.per_paragraph.items()
+    )
+
+
+def _cap_left(text: str, side: int | None) -> str:
+    return text if side is None or len(text) <= side else "…" + text[-(side - 1) :]
+
+
+def _cap_right(text: str, side: int | None) -> str:
+    return text if side is None or len(text) <= side else text[: side - 1] + "…"

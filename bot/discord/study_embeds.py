@@ -5,7 +5,7 @@ from __future__ import annotations
 from discord import Embed
 from discord.utils import escape_markdown
 
-from bot.core.concordance import Concordance
+from bot.core.concordance import Concordance, kwic_rows, paragraph_counts
 from bot.core.corpus import Document
 from bot.core.quiz import KIND_NAMES, Question
 from bot.discord.embeds import COLOUR, DESCRIPTION_LIMIT, clip
@@ -41,7 +41,7 @@ def reveal_embed(reveal: Reveal, document: Document) -> Embed:
         "",
         f"Answer: **{question.letter(question.answer)}) {escape_markdown(question.answer_text)}** "
         f"· {escape_markdown(document.title)}, §{question.ref}",
-        _who_got_it(reveal),
+        reveal.who_got_it(escape_markdown),
     ]
     embed = Embed(
         title=f"Quiz · question {record.number + 1} of {record.round_size}: closed",
@@ -68,21 +68,13 @@ def scores_embed(scores: list[QuizScore], where: str) -> Embed:
 def concordance_embed(found: Concordance, title_of: dict[str, str], offset: int) -> Embed:
     """A page of keyword-in-context lines, the word aligned in a code block, with the counts."""
     total = len(found.occurrences)
-    page = found.occurrences[offset : offset + CONCORDANCE_PAGE]
+    shown = len(found.occurrences[offset : offset + CONCORDANCE_PAGE])
     several = len(found.per_document) > 1
-    labels = [f"{o.document_id} §{o.ref}" if several else f"§{o.ref}" for o in page]
-    width = max((len(label) for label in labels), default=0)
-    rows = []
-    for label, occurrence in zip(labels, page, strict=True):
-        left = _clip_left(occurrence.left)
-        right = _clip_right(occurrence.right)
-        rows.append(f"{label:<{width}} {left:>{KWIC_SIDE}} {occurrence.keyword} {right}".replace("`", "'"))
+    rows = [row.replace("`", "'") for row in kwic_rows(found, offset=offset, limit=CONCORDANCE_PAGE, side=KWIC_SIDE)]
     heading = ""
     if found.corrected:
         heading = f"No “{escape_markdown(found.query)}” in the texts; showing results for “{found.word}”.\n"
-    counts = ", ".join(
-        f"§{n} ×{c}" if not several else f"{doc} §{n} ×{c}" for (doc, n), c in found.per_paragraph.items()
-    )
+    counts = paragraph_counts(found)
     per_text = ""
     if several:
         per_text = "\nPer text: " + ", ".join(f"{title_of.get(d, d)} {n}" for d, n in found.per_document.items())
@@ -92,29 +84,11 @@ def concordance_embed(found: Concordance, title_of: dict[str, str], offset: int)
         description=body[:DESCRIPTION_LIMIT],
         colour=COLOUR,
     )
-    shown = f"{offset + 1}-{offset + len(page)}" if page else "none"
-    embed.set_footer(text=f"Uses {shown} of {total}")
+    span = f"{offset + 1}-{offset + shown}" if shown else "none"
+    embed.set_footer(text=f"Uses {span} of {total}")
     return embed
 
 
 def _choice_line(question: Question, index: int) -> str:
     mark = "✅" if index == question.answer else "▫️"
     return f"{mark} {question.letter(index)}) {escape_markdown(question.choices[index])}"
-
-
-def _who_got_it(reveal: Reveal) -> str:
-    answered = len(reveal.answers)
-    if not answered:
-        return "Nobody answered."
-    right = [escape_markdown(a.user_name) for a in reveal.right]
-    if not right:
-        return f"Nobody of {answered} got it right."
-    return f"Right ({len(right)} of {answered}): " + ", ".join(right)
-
-
-def _clip_left(text: str) -> str:
-    return text if len(text) <= KWIC_SIDE else "…" + text[-(KWIC_SIDE - 1) :]
-
-
-def _clip_right(text: str) -> str:
-    return text if len(text) <= KWIC_SIDE else text[: KWIC_SIDE - 1] + "…"

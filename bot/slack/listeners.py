@@ -19,12 +19,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core import commands
 from bot.core.errors import UserError
 from bot.core.library import Library
-from bot.slack import blocks
+from bot.slack import blocks, study_blocks
 
 if TYPE_CHECKING:
     from bot.slack.daily import SlackDailyCommands
+    from bot.slack.study import SlackStudy
 
 DAILY_SUBCOMMANDS = ("setup", "stop", "status", "preview", "now")
+STUDY_SUBCOMMANDS = frozenset({"quiz", "concordance", "trend", "card"})
 NO_DAILY_POSTS = "Scheduled daily posts are not switched on for this bot; `daily` alone shows today's passage."
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 SOMETHING_WRONG = "Something went wrong on our side; please try again in a moment."
@@ -40,6 +42,7 @@ class SpeechListeners:
     command_name: str
     today: Callable[[], dt.date]
     daily: SlackDailyCommands | None = None
+    study: SlackStudy | None = None
     rng: random.Random = field(default_factory=random.Random)
 
     async def on_command(
@@ -59,6 +62,13 @@ class SpeechListeners:
                     await respond(**blocks.error_message(NO_DAILY_POSTS).as_kwargs())
                 else:
                     await respond(**(await self.daily.run(words[1:], command, client)).as_kwargs())
+            return
+        if words and self.study is not None and words[0].lower() in STUDY_SUBCOMMANDS:
+            await ack()  # quizzes, charts and cards talk to the database and Slack's API: answer afterwards
+            async with _always_answered(respond, "study command"):
+                message = await self.study.run(words, command, client)
+                if message is not None:
+                    await respond(**message.as_kwargs())
             return
         try:
             prefix = f"{self.command_name} "
@@ -111,12 +121,16 @@ def register(
     command_name: str,
     today: Callable[[], dt.date],
     daily: SlackDailyCommands | None = None,
+    study: SlackStudy | None = None,
 ) -> SpeechListeners:
     """Register every Slack listener in one visible place."""
-    listeners = SpeechListeners(library, command_name, today, daily)
+    listeners = SpeechListeners(library, command_name, today, daily, study)
     app.command(command_name)(listeners.on_command)
     app.action(blocks.POST_ACTION)(listeners.on_post)
     app.action(blocks.MORE_ACTION)(listeners.on_more)
+    if study is not None:
+        app.action(re.compile(rf"^{study_blocks.QUIZ_ACTION}_\d$"))(study.on_answer)
+        app.action(study_blocks.CONCORDANCE_ACTION)(study.on_concordance_more)
     return listeners
 
 
