@@ -8,11 +8,13 @@ import datetime as dt
 import json
 import os
 import random
+import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from bot import study_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.core import commands
 from bot.core.corpus import Document
@@ -117,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ref")
     p.add_argument("--style", choices=STYLES, default="mla")
     sub.add_parser("about", parents=[reading], help="the source and its introduction")
+    study_cli.add_parsers(sub, reading)
     p = sub.add_parser("texts", parents=[common], help="the loaded texts; `texts check DIR` checks a folder")
     p.add_argument("check", nargs="?", choices=["check"], help="check how the texts in DIR load, before class")
     p.add_argument("folder", nargs="?", type=Path, metavar="DIR", help="the folder `check` reads")
@@ -356,6 +359,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in {"quote", "search", "daily", "context", "cite", "about", "texts"}:
             status = _read_command(args, _library(settings, args.texts, options=_options(args)))
             sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
+            return status
+        if args.command in study_cli.COMMANDS:
+            status = study_cli.run(args, _library(settings, args.texts), new_seed=lambda: secrets.token_hex(4))
+            sys.stdout.flush()
             return status
         if args.command == "console":
             from bot.console import run_console

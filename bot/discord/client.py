@@ -163,8 +163,10 @@ async def prepare(bot: AnyBot) -> None:
     """Add the commands and the restart-proof buttons; sync commands when their payload changed."""
     from bot.discord.commands import register
     from bot.discord.daily import DailyContext, register_daily
+    from bot.discord.study import register_study
 
     await register(bot)
+    await register_study(bot)
     bot.add_dynamic_items(DailyContext)  # buttons on earlier daily posts work even with posting switched off
     if bot.daily is not None:
         await register_daily(bot, bot.daily)

@@ -23,11 +23,12 @@ from bot.core import commands
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.render import quotation
-from bot.slack import blocks
+from bot.slack import blocks, study_blocks
 from bot.slack.daily_words import read_daily_words
 
 if TYPE_CHECKING:
     from bot.slack.daily import SlackDailyCommands
+    from bot.slack.study import SlackStudy
     from bot.store import Store
 
 # Messages sent for one command or button press: a response_url takes five, one is kept for an apology.
@@ -37,6 +38,7 @@ TOO_LONG = "This answer is too long for Slack; {} more part(s) were not sent."
 PLATFORM = "slack"
 UNINSTALLED = "the app was removed from this Slack workspace; reinstall it and run daily setup again"
 REVOKED = "the app's Slack access to this workspace was revoked; reinstall it and run daily setup again"
+STUDY_SUBCOMMANDS = frozenset({"quiz", "concordance", "trend", "card"})
 NO_DAILY_POSTS = "Scheduled daily posts are not switched on for this bot; `daily` alone shows today's passage."
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 SOMETHING_WRONG = "Something went wrong on our side; please try again in a moment."
@@ -52,6 +54,7 @@ class SpeechListeners:
     command_name: str
     today: Callable[[], dt.date]
     daily: SlackDailyCommands | None = None
+    study: SlackStudy | None = None
     rng: random.Random = field(default_factory=random.Random)
     _continued: dict[tuple[str, str, int], None] = field(default_factory=dict)
 
@@ -81,6 +84,13 @@ class SpeechListeners:
                     else:
                         await self._send(respond, await self.daily.run(subcommand, command, client))
                 return
+        if words and self.study is not None and words[0].lower() in STUDY_SUBCOMMANDS:
+            await ack()  # quizzes, charts and cards talk to the database and Slack's API: answer afterwards
+            async with _always_answered(respond, "study command"):
+                message = await self.study.run(words, command, client)
+                if message is not None:
+                    await self._send(respond, message)
+            return
         try:
             today = await self._channel_today(command) if is_daily else self.today()
             prefix = f"{self.command_name} "
@@ -243,9 +253,10 @@ def register(
     today: Callable[[], dt.date],
     daily: SlackDailyCommands | None = None,
     removal: RemovalListeners | None = None,
+    study: SlackStudy | None = None,
 ) -> SpeechListeners:
     """Register every Slack listener in one visible place."""
-    listeners = SpeechListeners(library, command_name, today, daily)
+    listeners = SpeechListeners(library, command_name, today, daily, study)
     app.command(command_name)(listeners.on_command)
     app.action(blocks.POST_ACTION)(listeners.on_post)
     app.action(blocks.MORE_ACTION)(listeners.on_more)
@@ -253,6 +264,9 @@ def register(
     if removal is not None:
         app.event("app_uninstalled")(removal.on_app_uninstalled)
         app.event("tokens_revoked")(removal.on_tokens_revoked)
+    if study is not None:
+        app.action(re.compile(rf"^{study_blocks.QUIZ_ACTION}_\d$"))(study.on_answer)
+        app.action(study_blocks.CONCORDANCE_ACTION)(study.on_concordance_more)
     return listeners
 
 

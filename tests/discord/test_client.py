@@ -24,7 +24,10 @@ from tests.discord.conftest import Starter
 from tests.fakes.discord_api import APP_ID, GUILD_ID, TOKEN, FakeDiscord
 
 GLOBAL_SYNC = f"/applications/{APP_ID}/commands"
-COMMANDS = {"quote", "search", "context", "daily", "cite", "about", "help"}
+READING = {"quote", "search", "context", "daily", "cite", "about", "help"}
+STUDY = {"quiz", "quiz-scores", "concordance", "trend", "card"}
+MANAGERS_ONLY = {"quiz-reset"}  # a server's scoreboard: servers only, Manage Server by default
+COMMANDS = READING | STUDY | MANAGERS_ONLY
 
 
 def global_syncs(fake: FakeDiscord) -> list[list[dict[str, object]]]:
@@ -46,7 +49,8 @@ async def test_first_start_syncs_commands_for_guild_and_user_installs(bot: AnyBo
     assert {c["name"] for c in payload} == COMMANDS
     for command in payload:
         assert command["integration_types"] == [0, 1]  # guild install and user install
-        assert sorted(command["contexts"]) == [0, 1, 2]  # guilds, bot DMs, private channels
+        everywhere = [0] if command["name"] in MANAGERS_ONLY else [0, 1, 2]  # guilds, bot DMs, private channels
+        assert sorted(command["contexts"]) == everywhere
         assert command["description"]
         assert all(option["description"] for option in command.get("options", []))
     search = next(c for c in payload if c["name"] == "search")

@@ -12,6 +12,8 @@ import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -39,6 +41,7 @@ class Recorded:
     query: dict[str, str]
     body: Any
     headers: dict[str, str]
+    files: dict[str, bytes] = field(default_factory=dict)  # attachments of a multipart request, by file name
 
 
 def _user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
@@ -220,15 +223,16 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         body: Any = None
+        files: dict[str, bytes] = {}
         if request.can_read_body:
             raw = await request.read()
             if request.content_type == JSON:
                 body = json.loads(raw)
             elif request.content_type.startswith("multipart/"):
-                body = {"multipart": raw.decode(errors="replace")}
+                body, files = _multipart(request.headers["Content-Type"], raw)
             else:
                 body = raw.decode(errors="replace")
-        rec = Recorded(request.method, path, dict(request.query), body, dict(request.headers))
+        rec = Recorded(request.method, path, dict(request.query), body, dict(request.headers), files)
         if self.post_delay and request.method == "POST" and path.startswith("/channels/"):
             await asyncio.sleep(self.post_delay)
         self.requests.append(rec)
@@ -263,6 +267,8 @@ class FakeDiscord:
             return _reply(self._store(self._message(CHANNEL_ID, rec.body)))
         if parts[0] == "webhooks" and method == "DELETE":
             return web.Response(status=204)
+        if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages" and method == "PATCH":
+            return self._edit_channel_message(rec, parts[3])
         if parts[0] == "channels" and parts[-1] == "messages":
             return self._channel_messages(rec, int(parts[1]))
         if method == "POST" and rec.path == "/users/@me/channels":
@@ -340,6 +346,16 @@ class FakeDiscord:
             message = self._message(channel_id, {"content": f"chatter {n}"})
             message["author"] = _user(OTHER_USER_ID, "classmate")
             self._store(message)
+
+    def _edit_channel_message(self, rec: Recorded, message_id: str) -> web.Response:
+        """Edit a message the bot posted, as the bot (not through an interaction token)."""
+        old = self.messages.get(message_id)
+        if old is None:
+            return _reply({"message": "Unknown Message", "code": 10008}, 404)
+        body = rec.body if isinstance(rec.body, dict) else {}
+        edited = {**old, **{k: v for k, v in body.items() if k in ("content", "embeds", "components")}}
+        edited["edited_timestamp"] = datetime.now(UTC).isoformat()
+        return _reply(self._store(edited))
 
     def channel_posts(self, channel_id: int = CHANNEL_ID) -> list[dict[str, Any]]:
         """Messages the bot created in a channel (not interaction answers), oldest first."""
@@ -582,6 +598,21 @@ def _page(messages: list[dict[str, Any]], query: dict[str, str]) -> list[dict[st
         before = int(query["before"])
         ordered = [m for m in ordered if int(m["id"]) < before]
     return list(reversed(ordered))[:limit]
+
+
+def _multipart(content_type: str, raw: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """A multipart request as discord.py sends files: its `payload_json` as the body, the files by name."""
+    parsed = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    body: dict[str, Any] = {}
+    files: dict[str, bytes] = {}
+    for part in parsed.iter_parts():
+        data = part.get_payload(decode=True)
+        data = data if isinstance(data, bytes) else b""
+        if part.get_param("name", header="content-disposition") == "payload_json":
+            body = json.loads(data)
+        else:
+            files[str(part.get_filename() or "")] = data
+    return body, files
 
 
 def _custom_ids(message: dict[str, Any]) -> list[str]:

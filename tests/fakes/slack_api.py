@@ -52,6 +52,8 @@ class FakeSlack:
     calls: list[ApiCall] = field(default_factory=list)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes posted to its upload URL
+    shared_files: list[dict[str, Any]] = field(default_factory=list)  # files.completeUploadExternal calls
     port: int = 0
     faults: dict[str, list[str]] = field(default_factory=dict)  # method -> what its next calls do (FAULTS)
     fault_for: Callable[[str], str | None] | None = None  # asked per call (by method) when `faults` has none
@@ -68,6 +70,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket-mode", self._socket_mode)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
@@ -237,6 +240,20 @@ class FakeSlack:
                 message |= {k: v for k, v in args.items() if k in ("text", "blocks", "metadata")}
                 self.messages.setdefault(channel, []).append(message)
                 return {"ok": True, "channel": channel, "ts": ts, "message": message}
+            case "chat.update":
+                for message in self.messages.get(channel, []):
+                    if message["ts"] == args.get("ts"):
+                        message |= {k: v for k, v in args.items() if k in ("text", "blocks")}
+                        return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+                return {"ok": False, "error": "message_not_found"}
+            case "files.getUploadURLExternal":
+                file_id = f"F0FAKE{next(self._ts):05d}"
+                return {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+            case "files.completeUploadExternal":
+                files = args.get("files")
+                listed = json.loads(files) if isinstance(files, str) else files or []
+                self.shared_files.append({**args, "files": listed})
+                return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in listed]}
             case "chat.postEphemeral":
                 return {"ok": True, "message_ts": self._new_ts()}
             case "users.info":
@@ -284,6 +301,11 @@ class FakeSlack:
             "enterprise": None,
             "is_enterprise_install": False,
         }
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out: keep the bytes for the test to look at."""
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK - uploaded")
 
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await request.json()

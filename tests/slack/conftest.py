@@ -122,12 +122,18 @@ class SlackClient:
         )
 
     def action_body(
-        self, action_id: str, value: str, *, key: str = "action", message_ts: str = "1700000000.000001"
+        self,
+        action_id: str,
+        value: str,
+        *,
+        key: str = "action",
+        message_ts: str = "1700000000.000001",
+        user: str = "U0FAKEUSER",
     ) -> str:
         payload: dict[str, Any] = {
             "type": "block_actions",
             "team": {"id": "T0FAKETEAM", "domain": "fake"},
-            "user": {"id": "U0FAKEUSER", "username": "student", "team_id": "T0FAKETEAM"},
+            "user": {"id": user, "username": f"student-{user[-4:].lower()}", "team_id": "T0FAKETEAM"},
             "api_app_id": "A0FAKEAPP",
             "token": "fake-verification-token",
             "container": {"type": "message", "message_ts": message_ts, "is_ephemeral": True},

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store, Subscription, SubscriptionSpec, open_store, upgrade
-from bot.store.base import DUE_QUERY
+from bot.store.base import DUE_QUERY, load_migrations
 from bot.store.sqlite import DATABASE_FILE
 
 NOW = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
@@ -36,21 +36,19 @@ def add(store: Store, channel: str = "100", at: datetime = NOW, **changes: objec
 
 
 def test_migrations_apply_once_and_record_their_number(store: Store) -> None:
-    assert store.schema_version() == 4
+    newest = load_migrations("sqlite")[-1][0]  # both dialects number their files alike
+    assert store.schema_version() == newest
     assert store.migrate() == []
-    assert store.schema_version() == 4
+    assert store.schema_version() == newest
 
 
 def test_upgrade_applies_numbered_migrations_to_an_empty_database(url: str | None, tmp_path: Path) -> None:
-    assert upgrade(url, tmp_path) == [
-        "0001_subscriptions.sql",
-        "0002_due_index_by_platform.sql",
-        "0003_slack_installations.sql",
-        "0004_claim_tokens.sql",
-    ]
+    names = [name for _, name, _ in load_migrations("sqlite")]
+    assert names[:3] == ["0001_subscriptions.sql", "0002_due_index_by_platform.sql", "0003_slack_installations.sql"]
+    assert upgrade(url, tmp_path) == names
     assert upgrade(url, tmp_path) == []
     store = open_store(url, tmp_path, migrate=False)
-    assert store.schema_version() == 4
+    assert store.schema_version() == load_migrations("sqlite")[-1][0]
     store.close()
 
 
@@ -335,7 +333,7 @@ def test_a_day_claimed_before_the_token_migration_can_still_be_taken_over(
     monkeypatch.setattr(base, "load_migrations", every)
     store = open_store(url, tmp_path)
     try:
-        assert store.schema_version() == 4
+        assert store.schema_version() == every("sqlite")[-1][0]  # brought up to date
         taken = store.claim(sub, NOW.date(), worker="new", now=NOW + LEASE, lease=LEASE)
         assert taken is not None
         assert taken.first_claimed_at == NOW + LEASE - timedelta(days=2)  # looks back far enough
