@@ -19,6 +19,9 @@ from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.render import STYLES
 
+PLATFORMS = ("discord", "slack")
+DAILY_MODES = ("started", "all", "off")
+
 NO_PLATFORM_HINT = (
     "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so here is the offline console.\n"
     "To connect a bot, put DISCORD_TOKEN (or SLACK_BOT_TOKEN with SLACK_APP_TOKEN) in .env; see README.md."
@@ -42,6 +45,13 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-02-25") from None
+
+
+def _platform(text: str) -> str:
+    name = text.strip().lower()
+    if name not in PLATFORMS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a platform; choose discord or slack")
+    return name
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,6 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     sub.add_parser("console", parents=[common], help="type the bots' slash commands offline")
     p = sub.add_parser("run", parents=[common], help="connect the configured bots (console when none is)")
+    p.add_argument(
+        "platforms",
+        nargs="*",
+        type=_platform,
+        metavar="PLATFORM",
+        help="discord and/or slack: which bots this process connects (default: every configured one)",
+    )
+    p.add_argument(
+        "--daily",
+        choices=DAILY_MODES,
+        default="started",
+        help="whose daily passages this process posts: the platforms it runs (started, the default), "
+        "those plus Slack when only another process answers Slack (all), or none (off)",
+    )
     p.add_argument("--slack-http", action="store_true", help="serve Slack over HTTP instead of Socket Mode")
     p.add_argument("--port", type=int, help="HTTP port for --slack-http (default $PORT or 3000)")
     p.add_argument("--host", help="HTTP address for --slack-http (default 0.0.0.0)")

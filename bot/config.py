@@ -46,6 +46,7 @@ class Settings:
     host: str = "0.0.0.0"  # noqa: S104 - HTTP mode must accept Slack's requests from outside
     port: int = 3000
     log_level: str = "INFO"
+    ephemeral_disk: bool = False  # the host throws the disk away on restart (Heroku sets DYNO)
 
     @property
     def discord_enabled(self) -> bool:
@@ -124,6 +125,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         host=(values.get("SPEECHBOT_HOST") or "0.0.0.0").strip(),  # noqa: S104 - see Settings.host
         port=_port(values.get("PORT")),
         log_level=_log_level(values.get("LOG_LEVEL")),
+        ephemeral_disk=bool(_optional(values.get("DYNO"))),
     )
 
 

@@ -8,7 +8,8 @@ import logging
 import random
 import signal
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.config import ConfigError, Settings
 from bot.core.library import Library
@@ -40,20 +41,70 @@ def dispatch(args: argparse.Namespace, settings: Settings, load_library: Callabl
     raise ConfigError(f"unknown command {args.command!r}")
 
 
-def run(args: argparse.Namespace | None, settings: Settings, library: Library) -> int:
-    """Start every configured platform in one event loop, or the offline console when none is configured."""
-    from bot.cli import NO_PLATFORM_HINT, _today
+@dataclass(frozen=True)
+class Plan:
+    """What one `speechbot run` process does: which bots it connects and whose daily passages it posts."""
 
+    discord: bool = False
+    slack: Literal["http", "socket"] | None = None
+    daily: frozenset[str] = frozenset()
+    chosen: bool = False  # the platforms were named on the command line
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        """The bots this process connects, for the log line."""
+        return tuple(name for name, on in (("discord", self.discord), ("slack", self.slack)) if on)
+
+
+def plan(args: argparse.Namespace | None, settings: Settings) -> Plan | None:
+    """The process's role from `run [discord] [slack] --daily … --slack-http`; None means the offline console."""
+    chosen = frozenset(getattr(args, "platforms", None) or ())
     asked_for_http = bool(getattr(args, "slack_http", False))
     if asked_for_http and not settings.slack_http_enabled:
         raise ConfigError("--slack-http needs SLACK_SIGNING_SECRET; copy it from Basic Information > App Credentials.")
+    if asked_for_http and chosen and "slack" not in chosen:
+        raise ConfigError("--slack-http is for Slack: run `speechbot run slack --slack-http`.")
     slack_http = asked_for_http or (settings.slack_http_enabled and not settings.slack_socket_enabled)
-    if not (settings.discord_enabled or settings.slack_socket_enabled or (slack_http and settings.slack_http_enabled)):
-        if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:
+    slack: Literal["http", "socket"] | None = (
+        "http" if slack_http and settings.slack_http_enabled else "socket" if settings.slack_socket_enabled else None
+    )
+    if chosen:
+        if "discord" in chosen and not settings.discord_enabled:
+            raise ConfigError("`speechbot run discord` needs DISCORD_TOKEN; put it in .env (see README.md).")
+        if "slack" in chosen and slack is None:
             raise ConfigError(
-                "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) "
-                "nor SLACK_SIGNING_SECRET (HTTP mode) is."
+                "`speechbot run slack` needs SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) "
+                "or SLACK_SIGNING_SECRET (HTTP mode)."
             )
+        discord = "discord" in chosen
+        slack = slack if "slack" in chosen else None
+    else:
+        discord = settings.discord_enabled
+        if not (discord or slack):
+            if settings.slack_bot_token and not settings.slack_app_token and not settings.slack_signing_secret:
+                raise ConfigError(
+                    "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) "
+                    "nor SLACK_SIGNING_SECRET (HTTP mode) is."
+                )
+            return None
+    mode = getattr(args, "daily", None) or "started"
+    daily = {name for name, on in (("discord", discord), ("slack", slack)) if on}
+    if mode == "all" and _slack_can_post(settings):
+        daily.add("slack")  # Slack posts are plain Web API calls: no open connection needed
+    return Plan(discord, slack, frozenset() if mode == "off" else frozenset(daily), chosen=bool(chosen))
+
+
+def _slack_can_post(settings: Settings) -> bool:
+    """Whether this process could post to Slack: a bot token, or OAuth installs in the database."""
+    return bool(settings.slack_bot_token or (settings.slack_client_id and settings.slack_client_secret))
+
+
+def run(args: argparse.Namespace | None, settings: Settings, library: Library) -> int:
+    """Start the platforms this process is for in one event loop, or the offline console when none is configured."""
+    from bot.cli import NO_PLATFORM_HINT, _today
+
+    role = plan(args, settings)
+    if role is None:
         print(NO_PLATFORM_HINT)
         from bot.console import run_console
 
@@ -61,7 +112,7 @@ def run(args: argparse.Namespace | None, settings: Settings, library: Library) -
     if args is not None:
         settings = _with_overrides(args, settings)
     try:
-        asyncio.run(_serve(settings, library, slack_http=slack_http))
+        asyncio.run(_serve(settings, library, role))
     except KeyboardInterrupt:
         return 0
     return 0
@@ -84,10 +135,21 @@ def _with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
     return replace(settings, **changes)  # type: ignore[arg-type]
 
 
-async def _serve(settings: Settings, library: Library, *, slack_http: bool) -> None:
-    """All configured platforms and the daily-post scheduler side by side, sharing one database."""
+def warn_about_disk(settings: Settings) -> None:
+    """Say loudly when subscriptions would live in SQLite on a disk the host throws away on every restart."""
+    if settings.ephemeral_disk and not settings.database_url:
+        log.warning(
+            "Daily posts are kept in SQLite under %s, but this host (DYNO is set) wipes its disk on every restart "
+            "and each process has its own: subscriptions will be lost. Set DATABASE_URL to a PostgreSQL database.",
+            settings.data_dir,
+        )
+
+
+async def _serve(settings: Settings, library: Library, role: Plan) -> None:
+    """This process's platforms and the daily-post scheduler side by side, sharing one database."""
     from bot.store import open_store
 
+    warn_about_disk(settings)
     try:
         store = open_store(settings.database_url, settings.data_dir)
     except ConfigError:
@@ -97,22 +159,21 @@ async def _serve(settings: Settings, library: Library, *, slack_http: bool) -> N
             f"Could not open the database ({type(error).__name__}); check DATABASE_URL or SPEECHBOT_DATA_DIR."
         ) from None
     try:
-        await _serve_with(store, settings, library, slack_http=slack_http)
+        await _serve_with(store, settings, library, role)
     finally:
         store.close()
 
 
-async def _serve_with(store: Store, settings: Settings, library: Library, *, slack_http: bool) -> None:
+async def _serve_with(store: Store, settings: Settings, library: Library, role: Plan) -> None:
     from bot.daily_service import DailyService
     from bot.scheduler import Deliverer, Scheduler, discord_shard_filter
 
     deliverers: dict[str, Deliverer] = {}
-    if settings.discord_enabled:
+    if role.discord:
         from bot.discord.daily import DiscordDeliverer
 
         deliverers["discord"] = DiscordDeliverer()
-    use_slack_http = slack_http and settings.slack_http_enabled
-    if use_slack_http or settings.slack_socket_enabled:
+    if role.slack or "slack" in role.daily:
         from bot.slack.daily import slack_deliverer
 
         deliverers["slack"] = slack_deliverer(settings, store=store)
@@ -121,24 +182,30 @@ async def _serve_with(store: Store, settings: Settings, library: Library, *, sla
         discord_shard_filter(shards, settings.discord_shard_count) if shards and settings.discord_shard_count else None
     )
     scheduler = Scheduler(store, library, deliverers, shard_filter=shard_filter)
-    daily = DailyService(store, library, scheduler)
-    jobs: list[Coroutine[Any, Any, None]] = [scheduler.run()]
-    if settings.discord_enabled:
+    daily = DailyService(store, library, scheduler)  # "post now" works even where the loop is off
+    jobs: list[Coroutine[Any, Any, None]] = []
+    if role.daily:  # the same platforms as the deliverers: --daily only adds Slack or turns all off
+        jobs.append(scheduler.run())
+    if role.discord:
         from bot.discord import run_discord
 
         jobs.append(run_discord(library, settings=settings, daily=daily))
-    if use_slack_http:
+    if role.slack == "http":
         from bot.slack import run_slack_http
 
         jobs.append(run_slack_http(library, settings=settings, daily=daily, store=store))
-    elif settings.slack_socket_enabled:
+    elif role.slack == "socket":
         from bot.slack import run_slack_socket
 
         jobs.append(run_slack_socket(library, settings=settings, daily=daily))
-    if "slack" not in deliverers and settings.slack_bot_token:
+    if not role.chosen and "slack" not in deliverers and settings.slack_bot_token:
         # Otherwise the channels set up on Slack would go quiet without a word.
         log.warning("Slack is not started: SLACK_BOT_TOKEN needs SLACK_APP_TOKEN or SLACK_SIGNING_SECRET as well")
-    log.info("speechbot started: %s", ", ".join(sorted(deliverers)))
+    log.info(
+        "speechbot started: %s; daily posts: %s",
+        ", ".join(role.platforms),
+        ", ".join(sorted(role.daily)) or "off (another process posts them)",
+    )
     await _until_first_ends([*jobs, _until_terminated()])
 
 

@@ -77,3 +77,8 @@ def test_out_of_range_settings_give_a_clear_error(name: str, value: str) -> None
 
 def test_log_level_is_accepted_in_any_case() -> None:
     assert load_settings({"LOG_LEVEL": " debug "}, env_file=None).log_level == "DEBUG"
+
+
+def test_a_heroku_style_dyno_marks_the_disk_as_throwaway() -> None:
+    assert load_settings({"DYNO": "worker.1"}, env_file=None).ephemeral_disk
+    assert not load_settings({}, env_file=None).ephemeral_disk
