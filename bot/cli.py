@@ -143,9 +143,11 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
 
 def _read_command(args: argparse.Namespace, library: Library) -> int:
     """quote, search, daily, context, cite, about, texts: print text or JSON."""
-    from bot.console import render_plain
+    from bot.console import Look, daily_heading, render_plain, wants_colour
     from bot.core.daily import passage_for
     from bot.core.render import citation
+
+    look = Look(colour=not getattr(args, "json", False) and wants_colour(sys.stdout, os.environ))
 
     if args.command == "quote":
         reply = commands.quote(library, args.ref, document=args.document, rng=random.Random())  # noqa: S311
@@ -155,7 +157,7 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
         _emit(
             args,
             {"document": quote.document, "ref": quote.ref, "text": passage.text, "citation": quote.footer},
-            render_plain(reply),
+            render_plain(reply, look),
         )
     elif args.command == "search":
         query = " ".join(args.query)
@@ -165,7 +167,7 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
         if reply.is_error and not args.json:
             print(reply.text)
             return 0
-        text = render_plain(dataclasses.replace(reply, has_more=False))  # the console's `more` is not typed here
+        text = render_plain(dataclasses.replace(reply, has_more=False), look)  # the console's `more` is not typed here
         if reply.has_more:
             text += f"\n  [More results: add --limit {args.limit + commands.PAGE_SIZE}]"
         hits = [
@@ -189,7 +191,7 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
         _emit(
             args,
             {"date": day.isoformat(), "document": document.id, "ref": passage.ref, "text": passage.text},
-            f"Passage of the day, {day:%A %d %B %Y}\n{render_plain(reply)}",
+            f"{look.title(daily_heading(day))}\n{render_plain(reply, look)}",
         )
     elif args.command == "context":
         reply = commands.context(library, args.ref, document=args.document)
@@ -200,7 +202,7 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
                 {"ref": label.lstrip("§"), "text": text, "target": target} for label, text, target in reply.sections
             ],
         }
-        _emit(args, data, render_plain(reply))
+        _emit(args, data, render_plain(reply, look))
     elif args.command == "cite":
         document = library.document(args.document)
         passage = document.passage(args.ref)
@@ -236,6 +238,19 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
+def console(library: Library, settings: Settings) -> int:
+    """The offline console as a person gets it: colour on a terminal, history kept in the data folder."""
+    from bot.console import run_console, wants_colour
+
+    return run_console(
+        library,
+        today=_today,
+        rng=random.Random(),  # noqa: S311 - picking a passage to read, not a secret
+        history=settings.data_dir / "console_history",
+        colour=wants_colour(sys.stdout, os.environ),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, load the texts and do one thing; user mistakes exit 2 with one line."""
     args = build_parser().parse_args(argv)
@@ -246,9 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
             return status
         if args.command == "console":
-            from bot.console import run_console
-
-            return run_console(_library(settings, args.texts), today=_today, rng=random.Random())  # noqa: S311
+            return console(_library(settings, args.texts), settings)
         from bot import launcher
 
         return launcher.dispatch(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import random
 import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -101,14 +100,12 @@ def _slack_can_post(settings: Settings) -> bool:
 
 def run(args: argparse.Namespace | None, settings: Settings, library: Library) -> int:
     """Start the platforms this process is for in one event loop, or the offline console when none is configured."""
-    from bot.cli import NO_PLATFORM_HINT, _today
+    from bot.cli import NO_PLATFORM_HINT, console
 
     role = plan(args, settings)
     if role is None:
         print(NO_PLATFORM_HINT)
-        from bot.console import run_console
-
-        return run_console(library, today=_today, rng=random.Random())  # noqa: S311
+        return console(library, settings)
     if args is not None:
         settings = _with_overrides(args, settings)
     try:
