@@ -47,6 +47,26 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-02-25") from None
 
 
+def _version() -> str:
+    """The installed package's version, or the source tree's when run without installing."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("speechbot")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def _https_url(text: str) -> str:
+    """A public base URL Slack can call: https, a host, and no query or fragment."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an https:// URL such as https://speechbot.example.org")
+    return text.strip()
+
+
 def _platform(text: str) -> str:
     name = text.strip().lower()
     if name not in PLATFORMS:
@@ -74,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Quote, search and post a primary-source text, offline or in "
         "Discord and Slack. With no command, starts the configured bots or the offline console.",
     )
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser.add_argument("--version", action="version", version=f"speechbot {_version()}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND", help="what to do")
     p = sub.add_parser("quote", parents=[reading], help="a passage by reference (3, 3.2, 3.2-4), or a random one")
     p.add_argument("ref", nargs="?", help="a reference such as 3, 3.2 or 3.2-4; random when left out")
     p = sub.add_parser("search", parents=[reading], help="find sentences, even with typos")
@@ -83,10 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("daily", parents=[reading], help="the passage of the day")
     p.add_argument("--date", type=_date, help="YYYY-MM-DD (default: today)")
     p = sub.add_parser("context", parents=[reading], help="a paragraph with the ones around it")
-    p.add_argument("ref")
+    p.add_argument("ref", help="the paragraph to read, e.g. 3 (a sentence ref such as 3.2 shows its paragraph)")
     p = sub.add_parser("cite", parents=[reading], help="a citation in MLA, APA or Chicago style")
-    p.add_argument("ref")
-    p.add_argument("--style", choices=STYLES, default="mla")
+    p.add_argument("ref", help="what to cite: a paragraph (5), a sentence (5.2) or a range (5.2-4)")
+    p.add_argument("--style", choices=STYLES, default="mla", help="citation style (default mla)")
     sub.add_parser("about", parents=[reading], help="the source and its introduction")
     p = sub.add_parser("texts", parents=[common], help="the loaded texts")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -112,36 +133,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shard-ids", help="Discord shards this process runs, e.g. 0,1")
     p.add_argument("--shard-count", type=int, help="total Discord shards across all processes")
     db = sub.add_parser("db", help="database tasks").add_subparsers(
-        dest="db_command", required=True, parser_class=_Parser
+        dest="db_command", required=True, parser_class=_Parser, metavar="TASK", help="the database task"
     )
     db.add_parser("upgrade", help="apply database migrations")
     discord_cmd = sub.add_parser("discord", help="Discord set-up tasks").add_subparsers(
-        dest="discord_command", required=True, parser_class=_Parser
+        dest="discord_command", required=True, parser_class=_Parser, metavar="TASK", help="the Discord task"
     )
     p = discord_cmd.add_parser("sync", help="publish the slash commands now")
     p.add_argument("--guild", type=int, help="only to this server (instant, for testing)")
-    discord_cmd.add_parser("invite", help="print the link that adds the bot to a server")
+    discord_cmd.add_parser("invite", help="print the links that add the bot to a server or to a user's account")
     slack_cmd = sub.add_parser("slack", help="Slack set-up tasks").add_subparsers(
-        dest="slack_command", required=True, parser_class=_Parser
+        dest="slack_command", required=True, parser_class=_Parser, metavar="TASK", help="the Slack task"
     )
     p = slack_cmd.add_parser("manifest", help="print the Slack app manifest to paste at api.slack.com/apps")
-    p.add_argument("--url", help="public base URL for HTTP mode (Socket Mode when left out)")
+    p.add_argument("--url", type=_https_url, help="public https:// base URL for HTTP mode (Socket Mode when left out)")
     return parser
 
 
 def _library(settings: Settings, extra: Sequence[Path], *, create_data_dir: bool = False) -> Library:
-    """The texts, with the parsed-index cache in the data folder once that folder exists (the bots create it)."""
+    """The texts, with the parsed-index cache in the cache folder wherever speechbot is run from."""
     if create_data_dir:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    cache_dir = settings.data_dir / "cache" if settings.data_dir.is_dir() else None
-    return Library.load([*settings.texts, *extra], cache_dir=cache_dir)
+    return Library.load([*settings.texts, *extra], cache_dir=settings.cache_dir)
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     print(json.dumps(data, ensure_ascii=False) if getattr(args, "json", False) else text)
 
 
-def _read_command(args: argparse.Namespace, library: Library) -> int:
+def _read_command(args: argparse.Namespace, library: Library, settings: Settings) -> int:
     """quote, search, daily, context, cite, about, texts: print text or JSON."""
     from bot.console import Look, daily_heading, render_plain, wants_colour
     from bot.core.daily import passage_for
@@ -232,10 +252,22 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
                     "sentences": len(d.sentences),
                 }
                 for d in library.documents.values()
-            ]
+            ],
+            "data_dir": str(settings.data_dir),
+            "cache_dir": str(settings.cache_dir),
         }
-        _emit(args, data, commands.texts(library).text)
+        _emit(args, data, "\n".join([commands.texts(library).text, "", *folders_text(settings)]))
     return 0
+
+
+def folders_text(settings: Settings) -> list[str]:
+    """Where speechbot keeps its database, console history and index cache, so nobody has to guess."""
+    missing = "" if settings.data_dir.is_dir() else " (created on first run)"
+    return [
+        f"Data folder (database, console history): {settings.data_dir}{missing}",
+        f"Cache folder (parsed texts, safe to delete): {settings.cache_dir}",
+        "Set SPEECHBOT_DATA_DIR to keep both somewhere else.",
+    ]
 
 
 def console(library: Library, settings: Settings) -> int:
@@ -257,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         if args.command in {"quote", "search", "daily", "context", "cite", "about", "texts"}:
-            status = _read_command(args, _library(settings, args.texts))
+            status = _read_command(args, _library(settings, args.texts), settings)
             sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
             return status
         if args.command == "console":

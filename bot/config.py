@@ -32,7 +32,8 @@ class Settings:
     """Every setting the bot reads; see `.env.example` for what each one does."""
 
     texts: tuple[Path, ...] = ()
-    data_dir: Path = Path("data")
+    data_dir: Path = Path("data")  # load_settings gives the platform's user data folder instead
+    cache_dir: Path = Path("data/cache")  # and its user cache folder
     database_url: str | None = None
     discord_token: str | None = None
     discord_shard_ids: tuple[int, ...] | None = None
@@ -106,12 +107,14 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
     if env_file is not None and env_file.is_file():
         values.update(_env_file_values(env_file))
     values.update(os.environ if environ is None else environ)
+    data_dir, cache_dir = _folders(values.get("SPEECHBOT_DATA_DIR"))
     command = (values.get("SLACK_COMMAND") or "/speech").strip()
     if not command.startswith("/"):
         command = f"/{command}"
     return Settings(
         texts=_paths(values.get("SPEECHBOT_TEXTS")),
-        data_dir=Path(values.get("SPEECHBOT_DATA_DIR") or "data").expanduser(),
+        data_dir=data_dir,
+        cache_dir=cache_dir,
         database_url=_optional(values.get("DATABASE_URL")),
         discord_token=_optional(values.get("DISCORD_TOKEN")),
         discord_shard_ids=_shard_ids(values.get("DISCORD_SHARD_IDS")),
@@ -126,6 +129,19 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         port=_port(values.get("PORT")),
         log_level=_log_level(values.get("LOG_LEVEL")),
         ephemeral_disk=bool(_optional(values.get("DYNO"))),
+    )
+
+
+def _folders(value: str | None) -> tuple[Path, Path]:
+    """The data and cache folders: under SPEECHBOT_DATA_DIR when set, else the user's own, from any folder."""
+    if value and value.strip():
+        data_dir = Path(value.strip()).expanduser()
+        return data_dir, data_dir / "cache"
+    import platformdirs
+
+    return (
+        platformdirs.user_data_path("speechbot", appauthor=False),
+        platformdirs.user_cache_path("speechbot", appauthor=False),
     )
 
 

@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.config import ConfigError, Settings
@@ -22,6 +23,7 @@ log = logging.getLogger("speechbot")
 def dispatch(args: argparse.Namespace, settings: Settings, load_library: Callable[[], Library]) -> int:
     """Run `run` (also the default), `db`, `discord` or `slack` subcommands."""
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_library_noise()
     if args.command in (None, "run"):
         return run(args, settings, load_library())
     if args.command == "db":
@@ -35,7 +37,7 @@ def dispatch(args: argparse.Namespace, settings: Settings, load_library: Callabl
     if args.command == "slack":
         from bot.slack.manifest import manifest
 
-        print(manifest(settings.slack_command, http_url=args.url))
+        print(manifest(settings.slack_command, http_url=args.url, description=describe(load_library())))
         return 0
     raise ConfigError(f"unknown command {args.command!r}")
 
@@ -132,8 +134,16 @@ def _with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
     return replace(settings, **changes)  # type: ignore[arg-type]
 
 
-def warn_about_disk(settings: Settings) -> None:
-    """Say loudly when subscriptions would live in SQLite on a disk the host throws away on every restart."""
+def warn_about_disk(settings: Settings, *, cwd: Path | None = None) -> None:
+    """Say loudly when subscriptions would live in SQLite on a disk the host throws away, or in a new folder."""
+    old = (cwd or Path.cwd()) / "data" / "speechbot.sqlite3"  # where earlier versions kept it, run from here
+    if not settings.database_url and old.is_file() and old.parent.resolve() != settings.data_dir.resolve():
+        log.warning(
+            "Found %s from an earlier version, but speechbot now keeps its data in %s. "
+            "Set SPEECHBOT_DATA_DIR=data to keep using the old database.",
+            old,
+            settings.data_dir,
+        )
     if settings.ephemeral_disk and not settings.database_url:
         log.warning(
             "Daily posts are kept in SQLite under %s, but this host (DYNO is set) wipes its disk on every restart "
@@ -245,8 +255,12 @@ async def _until_first_ends(jobs: list[Coroutine[Any, Any, None]]) -> None:
 def _discord_task(args: argparse.Namespace, settings: Settings) -> int:
     if args.discord_command == "invite":
         from bot.discord import invite_url
+        from bot.discord.client import application_id_from_token
 
-        print(invite_url(settings))
+        server = invite_url(settings)  # says clearly when DISCORD_TOKEN is missing or malformed
+        user = user_install_url(application_id_from_token(settings.discord_token or ""))
+        print(f"Add the bot to a server (needs Manage Server there):\n  {server}")
+        print(f"Add the app to your own account, to use its commands in any server or DM:\n  {user}")
         return 0
     from bot.discord import sync_commands
 
@@ -255,3 +269,43 @@ def _discord_task(args: argparse.Namespace, settings: Settings) -> int:
     count = asyncio.run(sync_commands(settings, guild_id=args.guild))
     print(f"Published {count} commands" + (f" to server {args.guild}." if args.guild else " globally."))
     return 0
+
+
+def user_install_url(application_id: int) -> str:
+    """The link that adds the app to a person's own account (Discord's user install, integration_type 1)."""
+    from urllib.parse import urlencode
+
+    query = urlencode({"client_id": application_id, "integration_type": 1, "scope": "applications.commands"})
+    return f"https://discord.com/oauth2/authorize?{query}"
+
+
+def describe(library: Library) -> str:
+    """The Slack app's one-line description, naming the texts actually loaded (Slack allows 140 characters)."""
+    titles = [document.title for document in library.documents.values()]
+    subject = titles[0] if len(titles) == 1 else f"{len(titles)} primary sources: {', '.join(titles)}"
+    text = f"Quotes, searches and cites {subject} by paragraph and sentence."
+    return text if len(text) <= 140 else f"Quotes, searches and cites {len(titles)} primary sources by paragraph."
+
+
+# Start-up warnings that are about the libraries' optional extras, not about anything a user can act on.
+_NOISE = {
+    "discord.client": frozenset(
+        {"PyNaCl is not installed, voice will NOT be supported", "davey is not installed, voice will NOT be supported"}
+    ),
+    "slack_bolt.AsyncApp": frozenset({"As you gave `client` as well, `token` will be unused."}),
+}
+
+
+class _LibraryNoise(logging.Filter):
+    """Drops exactly the known harmless start-up warnings above; every other record passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        noise = _NOISE.get(record.name)
+        return noise is None or record.levelno > logging.WARNING or record.getMessage() not in noise
+
+
+def quiet_library_noise() -> None:
+    """Hide the libraries' harmless start-up warnings on every handler the root logger writes to."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _LibraryNoise) for f in handler.filters):
+            handler.addFilter(_LibraryNoise())

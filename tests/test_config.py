@@ -13,7 +13,10 @@ def test_defaults_need_no_configuration(tmp_path: Path) -> None:
     settings = load_settings({}, env_file=tmp_path / "missing.env")
     assert not (settings.discord_enabled or settings.slack_socket_enabled or settings.slack_http_enabled)
     assert settings.slack_command == "/speech"
-    assert settings.data_dir == Path("data")
+    import platformdirs
+
+    assert settings.data_dir == platformdirs.user_data_path("speechbot", appauthor=False)
+    assert settings.cache_dir == platformdirs.user_cache_path("speechbot", appauthor=False)
 
 
 def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:

@@ -192,3 +192,13 @@ def test_no_disk_warning_with_a_database_url_or_a_lasting_disk(caplog: pytest.Lo
     launcher.warn_about_disk(Settings(ephemeral_disk=True, database_url="postgresql://db.invalid/x"))
     launcher.warn_about_disk(Settings(ephemeral_disk=False))
     assert "DYNO" not in caplog.text
+
+
+def test_an_old_data_folder_database_is_pointed_out(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "speechbot.sqlite3").write_bytes(b"")
+    launcher.warn_about_disk(Settings(data_dir=tmp_path / "user-data"), cwd=tmp_path)
+    assert "Set SPEECHBOT_DATA_DIR=data to keep using the old database" in caplog.text
+    caplog.clear()
+    launcher.warn_about_disk(Settings(data_dir=tmp_path / "data"), cwd=tmp_path)
+    assert "earlier version" not in caplog.text
