@@ -130,6 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--slack-http", action="store_true", help="serve Slack over HTTP instead of Socket Mode")
     p.add_argument("--port", type=int, help="HTTP port for --slack-http (default $PORT or 3000)")
     p.add_argument("--host", help="HTTP address for --slack-http (default 0.0.0.0)")
+    p.add_argument(
+        "--health-port",
+        type=int,
+        metavar="PORT",
+        help="also serve /healthz and /metrics on PORT, for processes without the Slack HTTP server "
+        "(default $SPEECHBOT_HEALTH_PORT; off when unset)",
+    )
     p.add_argument("--shard-ids", help="Discord shards this process runs, e.g. 0,1")
     p.add_argument("--shard-count", type=int, help="total Discord shards across all processes")
     db = sub.add_parser("db", help="database tasks").add_subparsers(

@@ -48,6 +48,7 @@ class Settings:
     port: int = 3000
     log_level: str = "INFO"
     ephemeral_disk: bool = False  # the host throws the disk away on restart (Heroku sets DYNO)
+    health_port: int | None = None  # /healthz and /metrics for processes without the Slack HTTP server
 
     @property
     def discord_enabled(self) -> bool:
@@ -129,6 +130,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         port=_port(values.get("PORT")),
         log_level=_log_level(values.get("LOG_LEVEL")),
         ephemeral_disk=bool(_optional(values.get("DYNO"))),
+        health_port=_optional_port("SPEECHBOT_HEALTH_PORT", values.get("SPEECHBOT_HEALTH_PORT")),
     )
 
 
@@ -163,11 +165,14 @@ def _env_file_values(env_file: Path) -> dict[str, str]:
 
 
 def _port(value: str | None) -> int:
-    port = _int("PORT", value, None)
-    if port is None:
-        return 3000
-    if not 1 <= port <= 65535:
-        raise ConfigError(f"PORT must be between 1 and 65535, not {port}.")
+    port = _optional_port("PORT", value)
+    return 3000 if port is None else port
+
+
+def _optional_port(name: str, value: str | None) -> int | None:
+    port = _int(name, value, None)
+    if port is not None and not 1 <= port <= 65535:
+        raise ConfigError(f"{name} must be between 1 and 65535, not {port}.")
     return port
 
 

@@ -15,6 +15,11 @@ from bot.config import ConfigError, Settings
 from bot.core.library import Library
 
 if TYPE_CHECKING:
+    import discord
+
+    from bot.discord.daily import DiscordDeliverer
+    from bot.metrics import Metrics
+    from bot.scheduler import Scheduler
     from bot.store import Store
 
 log = logging.getLogger("speechbot")
@@ -131,6 +136,8 @@ def _with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
         changes["discord_shard_ids"] = _shard_ids(args.shard_ids)
     if getattr(args, "shard_count", None):
         changes["discord_shard_count"] = args.shard_count
+    if getattr(args, "health_port", None):
+        changes["health_port"] = args.health_port
     return replace(settings, **changes)  # type: ignore[arg-type]
 
 
@@ -173,13 +180,15 @@ async def _serve(settings: Settings, library: Library, role: Plan) -> None:
 
 async def _serve_with(store: Store, settings: Settings, library: Library, role: Plan) -> None:
     from bot.daily_service import DailyService
-    from bot.scheduler import Deliverer, Scheduler, discord_shard_filter
+    from bot.metrics import METRICS, ErrorCounter
+    from bot.scheduler import Deliverer, discord_shard_filter
 
+    if settings.health_port is not None and role.slack == "http" and settings.health_port == settings.port:
+        raise ConfigError("--health-port must differ from the Slack HTTP port, which serves /healthz and /metrics too.")
+    _count_errors(ErrorCounter(METRICS))
     deliverers: dict[str, Deliverer] = {}
     if role.discord:
-        from bot.discord.daily import DiscordDeliverer
-
-        deliverers["discord"] = DiscordDeliverer()
+        deliverers["discord"] = _metered_discord_deliverer(METRICS)
     if role.slack or "slack" in role.daily:
         from bot.slack.daily import slack_deliverer
 
@@ -188,11 +197,18 @@ async def _serve_with(store: Store, settings: Settings, library: Library, role: 
     shard_filter = (
         discord_shard_filter(shards, settings.discord_shard_count) if shards and settings.discord_shard_count else None
     )
-    scheduler = Scheduler(store, library, deliverers, shard_filter=shard_filter)
+    scheduler = _metered_scheduler(METRICS)(store, library, deliverers, shard_filter=shard_filter)
     daily = DailyService(store, library, scheduler)  # "post now" works even where the loop is off
     jobs: list[Coroutine[Any, Any, None]] = []
     if role.daily:  # the same platforms as the deliverers: --daily only adds Slack or turns all off
+        METRICS.scheduler_started()
         jobs.append(scheduler.run())
+    if settings.health_port is not None:
+        from bot.health import serve_health
+
+        jobs.append(
+            serve_health(METRICS, host=settings.host, port=settings.health_port, documents=len(library.documents))
+        )
     if role.discord:
         from bot.discord import run_discord
 
@@ -214,6 +230,44 @@ async def _serve_with(store: Store, settings: Settings, library: Library, role: 
         ", ".join(sorted(role.daily)) or "off (another process posts them)",
     )
     await _until_first_ends([*jobs, _until_terminated()])
+
+
+def _count_errors(handler: logging.Handler) -> None:
+    """Count every logged error for /metrics, once per process however often the bots are started."""
+    root = logging.getLogger()
+    if not any(type(existing) is type(handler) for existing in root.handlers):
+        root.addHandler(handler)
+
+
+def _metered_scheduler(metrics: Metrics) -> type[Scheduler]:
+    """The scheduler, with each pass's TickReport counted into `metrics` (daily posts sent, failed, paused …)."""
+    from bot.scheduler import Scheduler, TickReport
+
+    class MeteredScheduler(Scheduler):
+        async def tick(self) -> TickReport:
+            report = await super().tick()
+            metrics.record_tick(report.outcomes)
+            return report
+
+    return MeteredScheduler
+
+
+def _metered_discord_deliverer(metrics: Metrics) -> DiscordDeliverer:
+    """The Discord deliverer, which the bot attaches itself to; it then counts the bot's answered commands."""
+    from discord.ext import commands
+
+    from bot.discord.daily import DiscordDeliverer
+
+    class MeteredDiscordDeliverer(DiscordDeliverer):
+        def attach(self, client: discord.Client) -> None:
+            super().attach(client)
+            if isinstance(client, commands.Bot):
+                client.add_listener(self._answered, "on_app_command_completion")
+
+        async def _answered(self, interaction: object, command: object) -> None:
+            metrics.count_command("discord")
+
+    return MeteredDiscordDeliverer()
 
 
 async def _until_terminated() -> None:

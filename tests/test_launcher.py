@@ -7,15 +7,17 @@ import asyncio
 import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import aiohttp
 import pytest
 
 from bot import launcher
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.core.library import Library
 from bot.discord import DiscordStartError
 from bot.store import SubscriptionSpec, open_store
-from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[1]
 DISCORD_ONLY = launcher.Plan(discord=True, daily=frozenset({"discord"}))
@@ -202,3 +204,63 @@ def test_an_old_data_folder_database_is_pointed_out(tmp_path: Path, caplog: pyte
     caplog.clear()
     launcher.warn_about_disk(Settings(data_dir=tmp_path / "data"), cwd=tmp_path)
     assert "earlier version" not in caplog.text
+
+
+def _sample(name: str, **labels: str) -> float:
+    from bot.metrics import METRICS
+
+    return METRICS.registry.get_sample_value(name, labels) or 0.0
+
+
+async def test_health_port_shows_discord_commands_and_daily_posts_from_the_scheduler(
+    fake: FakeDiscord, library: Library, tmp_path: Path
+) -> None:
+    store = open_store(None, tmp_path)
+    spec = SubscriptionSpec("discord", str(GUILD_ID), str(CHANNEL_ID), library.default.id, "08:30", "Europe/Berlin")
+    overdue = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+    local_day = overdue.astimezone(ZoneInfo("Europe/Berlin")).date()
+    store.save_subscription(spec, now=overdue, next_run_at=overdue, next_local_date=local_day)
+    store.close()
+    sent, answered = (
+        _sample("speechbot_daily_posts_total", outcome="sent"),
+        _sample("speechbot_commands_answered_total", platform="discord"),
+    )
+    port = _free_port()
+    settings = Settings(discord_token=fake.token, data_dir=tmp_path, host="127.0.0.1", health_port=port)
+    task = asyncio.create_task(launcher._serve(settings, library, DISCORD_ONLY))
+    try:
+        await fake.wait_connected(timeout=30)
+        await fake.interact(fake.command("quote", {"ref": "3.2"}), timeout=15)
+        for _ in range(300):  # bounded: the scheduler looks again within 2 s of the login
+            if fake.channel_posts():
+                break
+            await asyncio.sleep(0.1)
+        assert len(fake.channel_posts()) == 1
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
+                text = await response.text()
+            async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                health = response.status, await response.json()
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert "speechbot_scheduler_running 1.0" in text and "speechbot_scheduler_lag_seconds" in text
+    assert _sample("speechbot_daily_posts_total", outcome="sent") == sent + 1
+    assert _sample("speechbot_commands_answered_total", platform="discord") == answered + 1
+    assert health[0] == 200 and health[1]["ok"] is True
+
+
+def test_health_port_cannot_share_the_slack_http_port(library: Library, tmp_path: Path) -> None:
+    settings = Settings(slack_signing_secret="fake-signing-secret", data_dir=tmp_path, port=3000, health_port=3000)
+    role = launcher.Plan(slack="http", chosen=True)
+    with pytest.raises(ConfigError, match="--health-port must differ from the Slack HTTP port"):
+        asyncio.run(launcher._serve(settings, library, role))
+
+
+def test_health_port_comes_from_the_command_line_or_the_environment() -> None:
+    from bot.cli import build_parser
+
+    assert load_settings({"SPEECHBOT_HEALTH_PORT": "8080"}, env_file=None).health_port == 8080
+    args = build_parser().parse_args(["run", "discord", "--health-port", "9090"])
+    assert launcher._with_overrides(args, Settings()).health_port == 9090
