@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -80,9 +81,13 @@ def check(url: str, *, timeout: float = 5.0) -> tuple[bool, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m bot.health [URL]`: exit 0 when healthy, 1 otherwise (Docker's HEALTHCHECK contract)."""
+    port = os.environ.get("SPEECHBOT_HEALTH_PORT") or "8080"
     parser = argparse.ArgumentParser(prog="python -m bot.health", description=main.__doc__)
     parser.add_argument(
-        "url", nargs="?", default="http://127.0.0.1:8080/healthz", help="the health URL (default %(default)s)"
+        "url",
+        nargs="?",
+        default=f"http://127.0.0.1:{port}{HEALTH_PATH}",
+        help="the health URL (default: this machine's $SPEECHBOT_HEALTH_PORT, else 8080: %(default)s)",
     )
     args = parser.parse_args(argv)
     if not args.url.startswith(("http://", "https://")):
