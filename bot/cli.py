@@ -67,6 +67,12 @@ def _https_url(text: str) -> str:
     return text.strip()
 
 
+def _port_number(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 1 to 65535")
+    return int(text)
+
+
 def _platform(text: str) -> str:
     name = text.strip().lower()
     if name not in PLATFORMS:
@@ -132,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="HTTP address for --slack-http (default 0.0.0.0)")
     p.add_argument(
         "--health-port",
-        type=int,
+        type=_port_number,
         metavar="PORT",
         help="also serve /healthz and /metrics on PORT, for processes without the Slack HTTP server "
         "(default $SPEECHBOT_HEALTH_PORT; off when unset)",

@@ -264,3 +264,12 @@ def test_health_port_comes_from_the_command_line_or_the_environment() -> None:
     assert load_settings({"SPEECHBOT_HEALTH_PORT": "8080"}, env_file=None).health_port == 8080
     args = build_parser().parse_args(["run", "discord", "--health-port", "9090"])
     assert launcher._with_overrides(args, Settings()).health_port == 9090
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "http"])
+def test_a_health_port_out_of_range_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import build_parser
+
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(["run", "--health-port", port])
+    assert exited.value.code == 2 and "is not a port number from 1 to 65535" in capsys.readouterr().err
