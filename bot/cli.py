@@ -25,6 +25,9 @@ from bot.core.reader import LoadOptions
 from bot.core.render import EDITORIAL_LABEL, STYLES
 from bot.core.segment import split_paragraphs
 
+PLATFORMS = ("discord", "slack")
+DAILY_MODES = ("started", "all", "off")
+
 NO_PLATFORM_HINT = (
     "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so here is the offline console.\n"
     "To connect a bot, put DISCORD_TOKEN (or SLACK_BOT_TOKEN with SLACK_APP_TOKEN) in .env; see README.md."
@@ -81,6 +84,39 @@ def _filter(args: argparse.Namespace) -> TextFilter:
     return TextFilter(document=args.document, speaker=args.by, year_from=args.year_from, year_to=args.year_to)
 
 
+def _version() -> str:
+    """The installed package's version, or the source tree's when run without installing."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("speechbot")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def _https_url(text: str) -> str:
+    """A public base URL Slack can call: https, a host, and no query or fragment."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an https:// URL such as https://speechbot.example.org")
+    return text.strip()
+
+
+def _port_number(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 1 to 65535")
+    return int(text)
+
+
+def _platform(text: str) -> str:
+    name = text.strip().lower()
+    if name not in PLATFORMS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a platform; choose discord or slack")
+    return name
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Every subcommand and option, with help text a teacher can follow."""
     common = _Parser(add_help=False)
@@ -105,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Quote, search and post a primary-source text, offline or in "
         "Discord and Slack. With no command, starts the configured bots or the offline console.",
     )
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser.add_argument("--version", action="version", version=f"speechbot {_version()}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND", help="what to do")
     p = sub.add_parser("quote", parents=[reading], help="a passage by reference (3, 3.2, 3.2-4), or a random one")
     p.add_argument("ref", nargs="?", help="a reference such as 3, 3.2 or 3.2-4; random when left out")
     p = sub.add_parser("search", parents=[reading], help="find sentences, even with typos")
@@ -114,10 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("daily", parents=[reading], help="the passage of the day")
     p.add_argument("--date", type=_date, help="YYYY-MM-DD (default: today)")
     p = sub.add_parser("context", parents=[reading], help="a paragraph with the ones around it")
-    p.add_argument("ref")
+    p.add_argument("ref", help="the paragraph to read, e.g. 3 (a sentence ref such as 3.2 shows its paragraph)")
     p = sub.add_parser("cite", parents=[reading], help="a citation in MLA, APA or Chicago style")
-    p.add_argument("ref")
-    p.add_argument("--style", choices=STYLES, default="mla")
+    p.add_argument("ref", help="what to cite: a paragraph (5), a sentence (5.2) or a range (5.2-4)")
+    p.add_argument("--style", choices=STYLES, default="mla", help="citation style (default mla)")
     sub.add_parser("about", parents=[reading], help="the source and its introduction")
     study_cli.add_parsers(sub, reading)
     p = sub.add_parser("texts", parents=[common], help="the loaded texts; `texts check DIR` checks a folder")
@@ -126,41 +163,61 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     sub.add_parser("console", parents=[common], help="type the bots' slash commands offline")
     p = sub.add_parser("run", parents=[common], help="connect the configured bots (console when none is)")
+    p.add_argument(
+        "platforms",
+        nargs="*",
+        type=_platform,
+        metavar="PLATFORM",
+        help="discord and/or slack: which bots this process connects (default: every configured one)",
+    )
+    p.add_argument(
+        "--daily",
+        choices=DAILY_MODES,
+        default="started",
+        help="whose daily passages this process posts: the platforms it runs (started, the default), "
+        "those plus Slack when only another process answers Slack (all), or none (off)",
+    )
     p.add_argument("--slack-http", action="store_true", help="serve Slack over HTTP instead of Socket Mode")
     p.add_argument("--port", type=int, help="HTTP port for --slack-http (default $PORT or 3000)")
     p.add_argument("--host", help="HTTP address for --slack-http (default 0.0.0.0)")
+    p.add_argument(
+        "--health-port",
+        type=_port_number,
+        metavar="PORT",
+        help="also serve /healthz and /metrics on PORT, for processes without the Slack HTTP server "
+        "(default $SPEECHBOT_HEALTH_PORT; off when unset)",
+    )
     p.add_argument("--shard-ids", help="Discord shards this process runs, e.g. 0,1")
     p.add_argument("--shard-count", type=int, help="total Discord shards across all processes")
     db = sub.add_parser("db", help="database tasks").add_subparsers(
-        dest="db_command", required=True, parser_class=_Parser
+        dest="db_command", required=True, parser_class=_Parser, metavar="TASK", help="the database task"
     )
     db.add_parser("upgrade", help="apply database migrations")
     discord_cmd = sub.add_parser("discord", help="Discord set-up tasks").add_subparsers(
-        dest="discord_command", required=True, parser_class=_Parser
+        dest="discord_command", required=True, parser_class=_Parser, metavar="TASK", help="the Discord task"
     )
     p = discord_cmd.add_parser("sync", help="publish the slash commands now")
     p.add_argument("--guild", type=int, help="as copies in this server only (instant, for testing)")
     p.add_argument("--clear", action="store_true", help="with --guild: remove that server's test copies again")
-    discord_cmd.add_parser("invite", help="print the link that adds the bot to a server")
+    discord_cmd.add_parser("invite", help="print the links that add the bot to a server or to a user's account")
     slack_cmd = sub.add_parser("slack", help="Slack set-up tasks").add_subparsers(
-        dest="slack_command", required=True, parser_class=_Parser
+        dest="slack_command", required=True, parser_class=_Parser, metavar="TASK", help="the Slack task"
     )
     p = slack_cmd.add_parser("manifest", help="print the Slack app manifest to paste at api.slack.com/apps")
-    p.add_argument("--url", help="public base URL for HTTP mode (Socket Mode when left out)")
+    p.add_argument("--url", type=_https_url, help="public https:// base URL for HTTP mode (Socket Mode when left out)")
     return parser
 
 
 def _library(
     settings: Settings, extra: Sequence[Path], *, create_data_dir: bool = False, options: LoadOptions | None = None
 ) -> Library:
-    """The texts, with the parsed-index cache in the data folder once that folder exists (the bots create it).
+    """The texts, with the parsed-index cache in the cache folder wherever speechbot is run from.
 
     A file that was skipped is named on stderr, one line each, and the rest load.
     """
     if create_data_dir:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    cache_dir = settings.data_dir / "cache" if settings.data_dir.is_dir() else None
-    library = Library.load([*settings.texts, *extra], cache_dir=cache_dir, options=options)
+    library = Library.load([*settings.texts, *extra], cache_dir=settings.cache_dir, options=options)
     for warning in library.warnings:
         print(f"speechbot: warning: {warning}", file=sys.stderr)
     return library
@@ -225,14 +282,16 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     print(json.dumps(data, ensure_ascii=False) if getattr(args, "json", False) else text)
 
 
-def _read_command(args: argparse.Namespace, library: Library) -> int:
+def _read_command(args: argparse.Namespace, library: Library, settings: Settings) -> int:
     """quote, search, daily, context, cite, about, texts: print text or JSON."""
-    from bot.console import render_plain
+    from bot.console import Look, daily_heading, render_plain, wants_colour
     from bot.core.daily import passage_for
     from bot.core.render import citation
 
     if args.command != "search" and args.command != "texts":
         args.document = _single(library, args)
+    look = Look(colour=not getattr(args, "json", False) and wants_colour(sys.stdout, os.environ))
+
     if args.command == "quote":
         reply = commands.quote(library, args.ref, document=args.document, rng=random.Random())  # noqa: S311
         quote = reply.quotation
@@ -249,7 +308,7 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
                 "text": passage.text,
                 "citation": quote.footer,
             },
-            render_plain(reply),
+            render_plain(reply, look),
         )
     elif args.command == "search":
         query = " ".join(args.query)
@@ -259,7 +318,7 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
         if reply.is_error and not args.json:
             print(reply.text)
             return 0
-        text = render_plain(dataclasses.replace(reply, has_more=False))  # the console's `more` is not typed here
+        text = render_plain(dataclasses.replace(reply, has_more=False), look)  # the console's `more` is not typed here
         if reply.has_more:
             text += f"\n  [More results: add --limit {args.limit + commands.PAGE_SIZE}]"
         hits = [
@@ -294,7 +353,7 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
                 "text": passage.text,
                 "citation": citation(passage),
             },
-            f"Passage of the day, {day:%A %d %B %Y}\n{render_plain(reply)}",
+            f"{look.title(daily_heading(day))}\n{render_plain(reply, look)}",
         )
     elif args.command == "context":
         reply = commands.context(library, args.ref, document=args.document)
@@ -308,7 +367,7 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
             ],
             "editorial_notes": [text for label, text, _ in reply.sections if label == EDITORIAL_LABEL],
         }
-        _emit(args, data, render_plain(reply))
+        _emit(args, data, render_plain(reply, look))
     elif args.command == "cite":
         document = library.document(args.document)
         passage = document.passage(args.ref)
@@ -343,10 +402,35 @@ def _read_command(args: argparse.Namespace, library: Library) -> int:
                     "sentences": len(d.sentences),
                 }
                 for d in library.documents.values()
-            ]
+            ],
+            "data_dir": str(settings.data_dir),
+            "cache_dir": str(settings.cache_dir),
         }
-        _emit(args, data, commands.texts(library).text)
+        _emit(args, data, "\n".join([commands.texts(library).text, "", *folders_text(settings)]))
     return 0
+
+
+def folders_text(settings: Settings) -> list[str]:
+    """Where speechbot keeps its database, console history and index cache, so nobody has to guess."""
+    missing = "" if settings.data_dir.is_dir() else " (created on first run)"
+    return [
+        f"Data folder (database, console history): {settings.data_dir}{missing}",
+        f"Cache folder (parsed texts, safe to delete): {settings.cache_dir}",
+        "Set SPEECHBOT_DATA_DIR to keep both somewhere else.",
+    ]
+
+
+def console(library: Library, settings: Settings) -> int:
+    """The offline console as a person gets it: colour on a terminal, history kept in the data folder."""
+    from bot.console import run_console, wants_colour
+
+    return run_console(
+        library,
+        today=_today,
+        rng=random.Random(),  # noqa: S311 - picking a passage to read, not a secret
+        history=settings.data_dir / "console_history",
+        colour=wants_colour(sys.stdout, os.environ),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -357,7 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "texts" and args.check:
             return _check_texts(args)
         if args.command in {"quote", "search", "daily", "context", "cite", "about", "texts"}:
-            status = _read_command(args, _library(settings, args.texts, options=_options(args)))
+            status = _read_command(args, _library(settings, args.texts, options=_options(args)), settings)
             sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
             return status
         if args.command in study_cli.COMMANDS:
@@ -365,10 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
             return status
         if args.command == "console":
-            from bot.console import run_console
-
-            library = _library(settings, args.texts, options=_options(args))
-            return run_console(library, today=_today, rng=random.Random())  # noqa: S311
+            return console(_library(settings, args.texts, options=_options(args)), settings)
         from bot import launcher
 
         return launcher.dispatch(

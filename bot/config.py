@@ -32,7 +32,8 @@ class Settings:
     """Every setting the bot reads; see `.env.example` for what each one does."""
 
     texts: tuple[Path, ...] = ()
-    data_dir: Path = Path("data")
+    data_dir: Path = Path("data")  # load_settings gives the platform's user data folder instead
+    cache_dir: Path = Path("data/cache")  # and its user cache folder
     database_url: str | None = None
     discord_token: str | None = None
     discord_shard_ids: tuple[int, ...] | None = None
@@ -47,6 +48,8 @@ class Settings:
     host: str = "0.0.0.0"  # noqa: S104 - HTTP mode must accept Slack's requests from outside
     port: int = 3000
     log_level: str = "INFO"
+    ephemeral_disk: bool = False  # the host throws the disk away on restart (Heroku sets DYNO)
+    health_port: int | None = None  # /healthz and /metrics for processes without the Slack HTTP server
 
     @property
     def discord_enabled(self) -> bool:
@@ -106,12 +109,14 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
     if env_file is not None and env_file.is_file():
         values.update(_env_file_values(env_file))
     values.update(os.environ if environ is None else environ)
+    data_dir, cache_dir = _folders(values.get("SPEECHBOT_DATA_DIR"))
     command = (values.get("SLACK_COMMAND") or "/speech").strip()
     if not command.startswith("/"):
         command = f"/{command}"
     return Settings(
         texts=_paths(values.get("SPEECHBOT_TEXTS")),
-        data_dir=Path(values.get("SPEECHBOT_DATA_DIR") or "data").expanduser(),
+        data_dir=data_dir,
+        cache_dir=cache_dir,
         database_url=_optional(values.get("DATABASE_URL")),
         discord_token=_optional(values.get("DISCORD_TOKEN")),
         discord_shard_ids=_shard_ids(values.get("DISCORD_SHARD_IDS")),
@@ -126,6 +131,21 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         host=(values.get("SPEECHBOT_HOST") or "0.0.0.0").strip(),  # noqa: S104 - see Settings.host
         port=_port(values.get("PORT")),
         log_level=_log_level(values.get("LOG_LEVEL")),
+        ephemeral_disk=bool(_optional(values.get("DYNO"))),
+        health_port=_optional_port("SPEECHBOT_HEALTH_PORT", values.get("SPEECHBOT_HEALTH_PORT")),
+    )
+
+
+def _folders(value: str | None) -> tuple[Path, Path]:
+    """The data and cache folders: under SPEECHBOT_DATA_DIR when set, else the user's own, from any folder."""
+    if value and value.strip():
+        data_dir = Path(value.strip()).expanduser()
+        return data_dir, data_dir / "cache"
+    import platformdirs
+
+    return (
+        platformdirs.user_data_path("speechbot", appauthor=False),
+        platformdirs.user_cache_path("speechbot", appauthor=False),
     )
 
 
@@ -147,11 +167,14 @@ def _env_file_values(env_file: Path) -> dict[str, str]:
 
 
 def _port(value: str | None) -> int:
-    port = _int("PORT", value, None)
-    if port is None:
-        return 3000
-    if not 1 <= port <= 65535:
-        raise ConfigError(f"PORT must be between 1 and 65535, not {port}.")
+    port = _optional_port("PORT", value)
+    return 3000 if port is None else port
+
+
+def _optional_port(name: str, value: str | None) -> int | None:
+    port = _int(name, value, None)
+    if port is not None and not 1 <= port <= 65535:
+        raise ConfigError(f"{name} must be between 1 and 65535, not {port}.")
     return port
 
 

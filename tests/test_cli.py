@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import argparse
+import base64
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.conftest import FIXTURE_TEXTS
 
+ROOT = Path(__file__).resolve().parents[1]
 
-def speechbot(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+
+def speechbot(
+    *args: str, stdin: str | None = None, cwd: Path | None = None, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "SPEECHBOT_"))}
+    if cwd is not None:  # the user's own data and cache folders, inside the test's folder
+        env.update(XDG_DATA_HOME=str(cwd / "xdg-data"), XDG_CACHE_HOME=str(cwd / "xdg-cache"))
+    env.update(extra_env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         capture_output=True,
@@ -122,9 +133,9 @@ def test_console_answers_slash_commands_from_piped_input(tmp_path: Path) -> None
     script = "/quote 3.2\n/search enemy of the peopel\n/cite 5 mla\n/quote 42\n/help\n/context 7\n"
     out = speechbot("console", stdin=script, cwd=tmp_path).stdout
     assert "§3.2 · Khrushchev's Secret Speech, 1956" in out
-    assert "**enemy of the people**" in out
+    assert "enemy of the people" in out and "**" not in out and "\x1b[" not in out  # piped: plain text
     assert "par. 5." in out
-    assert "(only you can see this) The speech has 7 paragraphs" in out
+    assert "The speech has 7 paragraphs" in out and "only you can see this" not in out
     assert "/cite <ref> [mla|apa|chicago]" in out
     assert "[Previous: /context 6]" in out and "/context 8" not in out
 
@@ -287,3 +298,113 @@ def test_console_hits_name_their_text(tmp_path: Path) -> None:
     folder = _reader(tmp_path / "reader")
     result = speechbot("console", "--texts", str(folder), stdin="/search freedom by:douglass\n", cwd=tmp_path)
     assert "  Douglass 1852 §" in result.stdout
+
+
+def test_version_names_the_package_version(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    result = speechbot("--version", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == f"speechbot {version('speechbot')}"
+
+
+def _all_parsers(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    yield parser.prog, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                yield from _all_parsers(child)
+
+
+def test_every_option_and_argument_has_help_text() -> None:
+    from bot.cli import build_parser
+
+    missing = [
+        f"{prog}: {action.dest}"
+        for prog, parser in _all_parsers(build_parser())
+        for action in parser._actions
+        if not action.help and not isinstance(action, argparse._SubParsersAction._ChoicesPseudoAction)
+    ]
+    assert missing == []
+    assert "the paragraph to read" in speechbot("context", "--help").stdout
+    assert "citation style" in speechbot("cite", "--help").stdout
+
+
+@pytest.mark.parametrize("url", ["example.org", "http://bot.example.org", "https://", "https://x.org/?a=1", "ftp://x"])
+def test_slack_manifest_refuses_a_url_that_is_not_https(tmp_path: Path, url: str) -> None:
+    result = speechbot("slack", "manifest", "--url", url, cwd=tmp_path)
+    assert result.returncode == 2 and "is not an https:// URL" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+def test_slack_manifest_describes_the_loaded_texts(tmp_path: Path) -> None:
+    import yaml
+
+    alone = yaml.safe_load(speechbot("slack", "manifest", "--url", "https://bot.example.org/", cwd=tmp_path).stdout)
+    assert alone["display_information"]["description"].startswith("Quotes, searches and cites Khrushchev")
+    assert alone["settings"]["interactivity"]["request_url"] == "https://bot.example.org/slack/events"
+    env = {"SPEECHBOT_TEXTS": str(FIXTURE_TEXTS)}
+    both = yaml.safe_load(speechbot("slack", "manifest", cwd=tmp_path, extra_env=env).stdout)
+    description = both["display_information"]["description"]
+    assert "2 primary sources" in description and "Gettysburg" in description and len(description) <= 140
+
+
+def test_discord_invite_prints_the_server_and_the_user_install_links(tmp_path: Path) -> None:
+    fake_token = base64.b64encode(b"123456789012345678").decode().rstrip("=") + ".not.a-real-token"
+    result = speechbot("discord", "invite", cwd=tmp_path, extra_env={"DISCORD_TOKEN": fake_token})
+    assert result.returncode == 0, result.stderr
+    links = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("https://")]
+    assert len(links) == 2
+    server, user = (parse_qs(urlsplit(link).query) for link in links)
+    assert server["client_id"] == user["client_id"] == ["123456789012345678"]
+    assert server["scope"] == ["bot applications.commands"] and "integration_type" not in server
+    assert user["scope"] == ["applications.commands"] and user["integration_type"] == ["1"]
+    assert "not.a-real-token" not in result.stdout
+
+
+NOISE_SCRIPT = """
+import logging, sys
+import discord
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+from bot import launcher
+
+logging.basicConfig(level=logging.INFO)
+if sys.argv[1] == "quiet":
+    launcher.quiet_library_noise()
+discord.Client(intents=discord.Intents.none())
+AsyncApp(client=AsyncWebClient(token="xoxb-not-real"), token="xoxb-not-real", signing_secret="not-real")
+logging.getLogger("discord.client").error("a real discord problem")
+logging.getLogger("speechbot").warning("a real speechbot warning")
+"""
+
+
+def test_library_start_up_noise_is_silenced_but_real_problems_show(tmp_path: Path) -> None:
+    def stderr(mode: str) -> str:
+        command = [sys.executable, "-c", NOISE_SCRIPT, mode]
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60, check=True).stderr
+
+    loud = stderr("loud")  # the libraries as they are, so this test notices if they change their wording
+    assert "PyNaCl is not installed" in loud and "davey is not installed" in loud and "will be unused" in loud
+    quiet = stderr("quiet")
+    assert "PyNaCl" not in quiet and "davey" not in quiet and "will be unused" not in quiet
+    assert "a real discord problem" in quiet and "a real speechbot warning" in quiet
+
+
+def test_data_and_cache_live_in_the_user_folders_wherever_speechbot_runs(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"XDG_DATA_HOME": str(tmp_path / "xdg-data"), "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
+    assert speechbot("search", "stalin", cwd=elsewhere, extra_env=env).returncode == 0
+    assert not (elsewhere / "data").exists()
+    assert list((tmp_path / "xdg-cache" / "speechbot").glob("*.pickle"))  # the index cache works from here too
+    out = speechbot("texts", cwd=elsewhere, extra_env=env).stdout
+    assert f"Data folder (database, console history): {tmp_path / 'xdg-data' / 'speechbot'}" in out
+    assert f"Cache folder (parsed texts, safe to delete): {tmp_path / 'xdg-cache' / 'speechbot'}" in out
+
+
+def test_data_dir_setting_holds_the_cache_too(tmp_path: Path) -> None:
+    data = tmp_path / "mine"
+    result = speechbot("texts", "--json", cwd=tmp_path, extra_env={"SPEECHBOT_DATA_DIR": str(data)})
+    found = json.loads(result.stdout)
+    assert (found["data_dir"], found["cache_dir"]) == (str(data), str(data / "cache"))
+    assert list((data / "cache").glob("*.pickle"))

@@ -13,7 +13,10 @@ def test_defaults_need_no_configuration(tmp_path: Path) -> None:
     settings = load_settings({}, env_file=tmp_path / "missing.env")
     assert not (settings.discord_enabled or settings.slack_socket_enabled or settings.slack_http_enabled)
     assert settings.slack_command == "/speech"
-    assert settings.data_dir == Path("data")
+    import platformdirs
+
+    assert settings.data_dir == platformdirs.user_data_path("speechbot", appauthor=False)
+    assert settings.cache_dir == platformdirs.user_cache_path("speechbot", appauthor=False)
 
 
 def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
@@ -77,3 +80,8 @@ def test_out_of_range_settings_give_a_clear_error(name: str, value: str) -> None
 
 def test_log_level_is_accepted_in_any_case() -> None:
     assert load_settings({"LOG_LEVEL": " debug "}, env_file=None).log_level == "DEBUG"
+
+
+def test_a_heroku_style_dyno_marks_the_disk_as_throwaway() -> None:
+    assert load_settings({"DYNO": "worker.1"}, env_file=None).ephemeral_disk
+    assert not load_settings({}, env_file=None).ephemeral_disk

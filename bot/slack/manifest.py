@@ -17,7 +17,7 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def manifest(command_name: str = "/speech", http_url: str | None = None) -> str:
+def manifest(command_name: str = "/speech", http_url: str | None = None, description: str = DESCRIPTION) -> str:
     """YAML manifest: Socket Mode without a URL, otherwise HTTP mode with OAuth pointing at http_url."""
     command = check_command_name(command_name)
     base = http_url.rstrip("/") if http_url else None
@@ -27,8 +27,7 @@ def manifest(command_name: str = "/speech", http_url: str | None = None) -> str:
         "  minor_version: 1",
         "display_information:",
         "  name: Speechbot",
-        "  description: "
-        + _q("Quotes, searches and cites Khrushchev's Secret Speech (1956) by paragraph and sentence."),
+        "  description: " + _q(description),
         '  background_color: "#6b1d1d"',
         "features:",
         "  bot_user:",

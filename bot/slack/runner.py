@@ -19,6 +19,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
 from bot.config import ConfigError
+from bot.health import metrics_response
+from bot.metrics import METRICS, METRICS_PATH
 from bot.slack.app import (
     OAuthConfig,
     SlackConfigError,
@@ -49,12 +51,18 @@ def build_web_app(app: AsyncApp, *, documents: int = 0) -> web.Application:
         bolt_request = await read_slack_request(request)
         if isinstance(bolt_request, web.Response):
             return bolt_request
-        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+        bolt_response = await app.async_dispatch(bolt_request)
+        if bolt_response.status == 200 and isinstance(bolt_request.body, dict) and bolt_request.body.get("command"):
+            METRICS.count_command("slack")
+        return await to_aiohttp_response(bolt_response)
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "documents": documents})
 
-    routes = [web.post(EVENTS_PATH, events), web.get(HEALTH_PATH, healthz)]
+    async def metrics(request: web.Request) -> web.Response:
+        return metrics_response(METRICS)
+
+    routes = [web.post(EVENTS_PATH, events), web.get(HEALTH_PATH, healthz), web.get(METRICS_PATH, metrics)]
     flow = app.oauth_flow
     if flow is not None:
 
