@@ -259,7 +259,7 @@ def test_texts_check_exits_1_and_lists_every_warning(tmp_path: Path) -> None:
 def test_texts_lists_id_label_date_and_size(tmp_path: Path) -> None:
     result = speechbot("texts", cwd=tmp_path)
     assert result.returncode == 0
-    assert result.stdout.strip() == (
+    assert result.stdout.splitlines()[0] == (
         "`secret-speech`: Khrushchev 1956 · Khrushchev's Secret Speech, 1956 · 1956-02-25 (7 paragraphs)"
     )
 
