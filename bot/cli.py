@@ -445,7 +445,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
             return status
         if args.command in study_cli.COMMANDS:
-            status = study_cli.run(args, _library(settings, args.texts), new_seed=lambda: secrets.token_hex(4))
+            library = _library(settings, args.texts, options=_options(args))
+            chosen = library.select(_filter(args))  # --document, --by, --from and --to pick the texts
+            status = study_cli.run(args, library, chosen, new_seed=lambda: secrets.token_hex(4))
             sys.stdout.flush()
             return status
         if args.command == "console":

@@ -17,10 +17,15 @@ from rapidfuzz import fuzz, process
 
 from bot.core import commands
 from bot.core.commands import Reply, answer
+from bot.core.concordance import concordance
 from bot.core.errors import UserError
 from bot.core.library import Library
+from bot.core.quiz import Question, parse_quiz_kind, quiz_round
 from bot.core.refs import parse_ref
 from bot.core.render import STYLES, also_in, hit_heading, hit_marks, marked_pieces
+from bot.core.trend import trend
+from bot.pictures.made import card_picture, trend_picture, trend_summary
+from bot.study_cli import concordance_text, question_text, verdict
 
 PROMPT = "speechbot> "
 WELCOME = (
@@ -30,18 +35,23 @@ WELCOME = (
 QUIT = frozenset({"quit", "exit", "/quit", "/exit"})
 # The console's own words, beside the bots' commands: paging a search and walking through the text.
 MORE, NEXT, PREV = frozenset({"more", "/more"}), frozenset({"next", "/next"}), frozenset({"prev", "/prev", "previous"})
+STUDY_NAMES = ("concordance", "quiz", "card", "trend")
 COMMAND_NAMES = (
     *("quote", "search", "context", "daily", "cite", "about", "texts", "help"),
+    *STUDY_NAMES,
     *("more", "next", "prev", "quit"),
 )
-REF_COMMANDS = frozenset({"quote", "context", "cite"})
+REF_COMMANDS = frozenset({"quote", "context", "cite", "card"})
 CONSOLE_HELP = (
     "In this console: `more` shows the next results of a search; `next` and `prev` move one paragraph from "
     "the last /context; add `in:<id>` to any command to pick a text (ids from /texts), e.g. `/search <words> in:{id}`.",
+    "Here `/card` and `/trend` write their PNG into this folder; a /quiz round takes a-d until it ends.",
     "Tab completes commands, references and text ids; Up and Down recall earlier lines; "
     "Ctrl-C clears the line; Ctrl-D (or `quit`) quits.",
 )
 HISTORY_LINES = 1000
+CONCORDANCE_LINES = 20
+QUIZ_QUESTIONS = 5
 
 
 @dataclass(frozen=True)
@@ -148,10 +158,22 @@ class Session:
         self.look = look
         self._search: tuple[str, int] | None = None  # the search line and the offset of its next page
         self._context: tuple[str, int] | None = None  # document id and paragraph last shown by /context
+        self._quiz: list[Question] = []  # the questions of a round still to answer, the current one first
+        self._quiz_score = (0, 0)  # right answers and questions asked in the round
+        self.folder = Path.cwd()  # where /card and /trend write their pictures
 
     def respond(self, line: str) -> str:
         """The console's answer to one typed line."""
+        if self._quiz and not line.startswith("/"):
+            return self._answer_quiz(line)
+        self._quiz = []  # a command ends a round that was not finished
         lowered = line.lower()
+        name = lowered.split(" ", 1)[0]
+        if name.lstrip("/") in STUDY_NAMES and name.startswith("/"):
+            try:
+                return self._study(name.lstrip("/"), line.split()[1:])
+            except UserError as problem:
+                return problem.message
         if lowered in MORE:
             if self._search is None:
                 return "No more results; search again with /search <words>."
@@ -166,6 +188,50 @@ class Session:
         reply = answer(self.library, line, today=day, rng=self.rng)
         text = self._show(reply, line)
         return f"{self.look.title(daily_heading(day))}\n{text}" if reply.kind == "daily" else text
+
+    def _study(self, name: str, words: list[str]) -> str:
+        """/concordance, /quiz, /card and /trend, with `in:<id>` picking the text."""
+        chosen = [w[3:] for w in words if w.lower().startswith("in:")]
+        words = [w for w in words if not w.lower().startswith("in:")]
+        document = chosen[0] if chosen else None
+        texts = [self.library.document(document)] if document else list(self.library.documents.values())
+        if name == "concordance":
+            found = concordance(texts, " ".join(words))
+            return "\n".join(concordance_text(found, self.library, offset=0, limit=CONCORDANCE_LINES))
+        if name == "quiz":
+            kind = next((parse_quiz_kind(w) for w in words if not w.isdigit()), None)
+            count = next((int(w) for w in words if w.isdigit()), QUIZ_QUESTIONS)
+            self._quiz = list(quiz_round(texts, count=count, seed=str(self.rng.random()), kind=kind))
+            self._quiz_score = (0, 0)
+            return f"{self._quiz_heading()}\n{question_text(self._quiz[0], 1, len(self._quiz))}"
+        if name == "card":
+            if len(words) != 1:
+                return "Which passage? Try `/card 3.1`."
+            png, shown = card_picture(self.library, words[0], document=document)
+            return self._saved(f"card-{shown}.png", png)
+        counted = trend(texts, words)
+        return f"{trend_summary(counted)}\n{self._saved('trend.png', trend_picture(counted))}"
+
+    def _quiz_heading(self) -> str:
+        return self.look.quiet(f"Quiz of {len(self._quiz)}: type a-d to answer; any /command stops the round.")
+
+    def _answer_quiz(self, line: str) -> str:
+        question = self._quiz.pop(0)
+        said, correct = verdict(self.library, question, line)
+        right, asked = self._quiz_score
+        self._quiz_score = right + correct, asked + 1
+        if self._quiz:
+            upcoming = question_text(self._quiz[0], asked + 2, asked + 1 + len(self._quiz))
+            return f"{said}\n\n{upcoming}"
+        return f"{said}\n\nScore: {right + correct} of {asked + 1}."
+
+    def _saved(self, name: str, png: bytes) -> str:
+        path = self.folder / name
+        try:
+            path.write_bytes(png)
+        except OSError as problem:
+            return f"Could not write {path}: {problem.strerror or problem}."
+        return f"Wrote {path}"
 
     def _step(self, by: int) -> str:
         if self._context is None:

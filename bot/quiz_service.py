@@ -15,7 +15,7 @@ from typing import Literal
 
 from bot.core.errors import UserError
 from bot.core.library import Library
-from bot.core.quiz import KINDS, Question, QuizKind, question_from_seed, quiz_round
+from bot.core.quiz import Question, QuizKind, parse_quiz_kind, question_from_seed, quiz_round
 from bot.store.quiz import QuizAnswer, QuizBook, QuizQuestion, QuizScore
 
 DEFAULT_SECONDS = 60
@@ -64,19 +64,6 @@ class Reveal:
         if not right:
             return f"Nobody of {answered} got it right."
         return f"Right ({len(right)} of {answered}): " + ", ".join(right)
-
-
-def parse_kind(text: str | None) -> QuizKind | None:
-    """`paragraph`, `gap` or `speaker` (also `which`, `fill`, `who`); None for mixed."""
-    if text is None or not text.strip() or text.strip().lower() in ("mixed", "any", "all"):
-        return None
-    word = text.strip().lower()
-    aliases: dict[str, QuizKind] = {"which": "paragraph", "fill": "gap", "who": "speaker", "said": "speaker"}
-    if word in KINDS:
-        return word
-    if word in aliases:
-        return aliases[word]
-    raise UserError("Quiz kinds: `paragraph` (which paragraph), `gap` (fill the gap), `speaker` (who said it).")
 
 
 class QuizService:
@@ -164,7 +151,7 @@ class QuizService:
                 seed=record.seed,
                 number=record.number + 1,
                 round_size=record.round_size,
-                kind=_kind(record.kind),
+                kind=parse_quiz_kind(record.kind),
                 documents=record.documents,
                 now=now,
                 seconds=seconds,
@@ -187,7 +174,7 @@ class QuizService:
         """The question a record names, made again from its seed (nothing of the text is stored)."""
         documents = [self.library.document(doc_id) for doc_id in record.documents]
         return question_from_seed(
-            documents, record.seed, record.number, count=record.round_size, kind=_kind(record.kind)
+            documents, record.seed, record.number, count=record.round_size, kind=parse_quiz_kind(record.kind)
         )
 
     async def _ask(
@@ -221,7 +208,3 @@ class QuizService:
             closes_at=now + timedelta(seconds=seconds),
         )
         return Asked(record, self.rebuild(record))
-
-
-def _kind(text: str | None) -> QuizKind | None:
-    return parse_kind(text)

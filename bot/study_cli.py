@@ -14,8 +14,8 @@ from bot.core.corpus import Document
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.quiz import KIND_NAMES, KINDS, MAX_ROUND, Question, QuizKind, quiz_round
-from bot.core.render import citation
 from bot.core.trend import trend
+from bot.pictures.made import card_picture, trend_picture
 
 COMMANDS = frozenset({"concordance", "trend", "card", "quiz"})
 PAGE = 20
@@ -41,9 +41,11 @@ def add_parsers(sub: argparse._SubParsersAction[Any], reading: argparse.Argument
     p.add_argument("--seed", default=None, help="the same seed gives the same questions (default: a new round)")
 
 
-def run(args: argparse.Namespace, library: Library, *, new_seed: Callable[[], str]) -> int:
-    """Do one study command; `new_seed` makes a quiz seed when none is given."""
-    documents = [library.document(args.document)] if args.document else list(library.documents.values())
+def run(args: argparse.Namespace, library: Library, documents: list[Document], *, new_seed: Callable[[], str]) -> int:
+    """Do one study command on the chosen texts; `new_seed` makes a quiz seed when none is given."""
+    output = getattr(args, "output", None)
+    if output is not None and output.suffix.lower() != ".png":
+        raise UserError("The output file must end in .png.")
     if args.command == "concordance":
         if args.limit < 1 or args.offset < 0:
             raise UserError("--limit must be at least 1 and --offset at least 0.")
@@ -54,11 +56,8 @@ def run(args: argparse.Namespace, library: Library, *, new_seed: Callable[[], st
             print("\n".join(concordance_text(found, library, offset=args.offset, limit=args.limit)))
         return 0
     if args.command == "trend":
-        from bot.pictures.chart import trend_chart  # matplotlib is slow to import: only for the command that draws
-
         counted = trend(documents, args.words, bucket=args.per)
-        title = ", ".join(s.word for s in counted.series) + " per 10,000 words"
-        _write(args.output, trend_chart(counted, title=title))
+        _write(args.output, trend_picture(counted))
         for series in counted.series:
             span = f"{len(counted.periods)} {counted.bucket}{'s' if len(counted.periods) > 1 else ''}"
             print(f"{series.word}: {sum(series.counts)} uses over {span}")
@@ -67,14 +66,9 @@ def run(args: argparse.Namespace, library: Library, *, new_seed: Callable[[], st
         print(f"Wrote {args.output}")
         return 0
     if args.command == "card":
-        from bot.pictures.card import CardText, quote_card
-
-        document = library.document(args.document)
-        passage = document.passage(args.ref)
-        who = " · ".join(p for p in (document.meta.speaker, document.title, f"§{passage.ref}") if p)
-        plain = citation(passage, args.style).replace("*", "")
-        _write(args.output, quote_card(CardText(passage.text, who, plain)))
-        print(f"Wrote {args.output} (§{passage.ref}, {document.title})")
+        png, shown = card_picture(library, args.ref, document=args.document, style=args.style)
+        _write(args.output, png)
+        print(f"Wrote {args.output} (§{shown}, {library.document(args.document).title})")
         return 0
     kind: QuizKind | None = args.kind
     return play_quiz(library, documents, kind, args.count, args.seed or new_seed(), sys.stdin, sys.stdout)
@@ -141,16 +135,24 @@ def play_quiz(
         if not line:
             print(file=write)
             break
-        chosen = question.choice_index(line) if line.strip() else None
-        if line.strip() and chosen is None:
-            print(f"“{line.strip()[:20]}” is not one of the letters; counted as skipped.", file=write)
-        correct = chosen == question.answer
+        text, correct = verdict(library, question, line)
         right += correct
-        verdict = "Right!" if correct else f"The answer was {question.letter(question.answer)}) {question.answer_text}."
-        document = library.documents[question.document_id]
-        print(f"{verdict} {document.title}, §{question.ref}", file=write)
+        print(text, file=write)
     print(f"\nScore: {right} of {len(questions)}.", file=write)
     return 0
+
+
+def verdict(library: Library, question: Question, typed: str) -> tuple[str, bool]:
+    """What to say to a typed answer (right, or the right answer) with where the sentence stands."""
+    chosen = question.choice_index(typed) if typed.strip() else None
+    lines = []
+    if typed.strip() and chosen is None:
+        lines.append(f"“{typed.strip()[:20]}” is not one of the letters; counted as skipped.")
+    correct = chosen == question.answer
+    said = "Right!" if correct else f"The answer was {question.letter(question.answer)}) {question.answer_text}."
+    document = library.documents[question.document_id]
+    lines.append(f"{said} {document.title}, §{question.ref}")
+    return "\n".join(lines), correct
 
 
 def question_text(question: Question, number: int, total: int) -> str:
@@ -161,6 +163,7 @@ def question_text(question: Question, number: int, total: int) -> str:
 
 
 def _write(path: Path, data: bytes) -> None:
-    if path.suffix.lower() != ".png":
-        raise UserError("The output file must end in .png.")
-    path.write_bytes(data)
+    try:
+        path.write_bytes(data)
+    except OSError as problem:
+        raise UserError(f"Cannot write {path}: {problem.strerror or problem}.") from None

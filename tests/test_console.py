@@ -109,7 +109,7 @@ def test_colour_only_on_a_terminal_without_no_color(out: io.StringIO, environ: d
     ("before", "word", "expected"),
     [
         ("", "/se", ["/search "]),
-        ("", "/c", ["/context ", "/cite "]),
+        ("", "/c", ["/context ", "/cite ", "/concordance ", "/card "]),
         ("", "ne", ["next "]),
         ("/quote ", "", ["1", "2", "3", "4", "5", "6", "7"]),
         ("/context ", "3.", ["3.1", "3.2", "3.3", "3.4"]),

@@ -38,6 +38,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("cite <ref> [mla|apa|chicago]", "a citation with paragraph numbers", "cite 5 apa"),
     ("about", "where the text comes from, with the editor's introduction", "about"),
     ("texts", "the texts that are loaded", "texts"),
+    ("quiz [paragraph|gap|speaker] [questions]", "quiz questions made from the text, answered a-d", "quiz gap 3"),
+    ("concordance <word>", "every use of a word in context, with counts per paragraph", "concordance enemy"),
+    ("trend <words>", "a chart of words' use over the years (dated texts)", "trend freedom slavery"),
+    ("card <ref>", "the passage as a picture with its citation, for slides", "card 3.1"),
     ("help", "this list", "help"),
 )
 FILTER_HELP = (

@@ -74,6 +74,19 @@ class Question:
         return None
 
 
+def parse_quiz_kind(text: str | None) -> QuizKind | None:
+    """`paragraph`, `gap` or `speaker` (also `which`, `fill`, `who`); None for mixed."""
+    if text is None or not text.strip() or text.strip().lower() in ("mixed", "any", "all"):
+        return None
+    word = text.strip().lower()
+    aliases: dict[str, QuizKind] = {"which": "paragraph", "fill": "gap", "who": "speaker", "said": "speaker"}
+    if word in KINDS:
+        return word
+    if word in aliases:
+        return aliases[word]
+    raise UserError("Quiz kinds: `paragraph` (which paragraph), `gap` (fill the gap), `speaker` (who said it).")
+
+
 def quiz_round(
     documents: Sequence[Document], *, count: int, seed: str, kind: QuizKind | None = None
 ) -> tuple[Question, ...]:

@@ -17,8 +17,7 @@ from discord.ext import commands
 from bot.core.concordance import concordance
 from bot.core.errors import UserError
 from bot.core.library import Library
-from bot.core.quiz import MAX_ROUND
-from bot.core.render import citation
+from bot.core.quiz import MAX_ROUND, parse_quiz_kind
 from bot.core.trend import trend
 from bot.discord import study_embeds
 from bot.discord.commands import (
@@ -31,7 +30,8 @@ from bot.discord.commands import (
     say_privately,
     titles,
 )
-from bot.quiz_service import DEFAULT_SECONDS, MAX_SECONDS, MIN_SECONDS, Asked, QuizService, Reveal, parse_kind
+from bot.pictures.made import card_picture, trend_picture, trend_summary
+from bot.quiz_service import DEFAULT_SECONDS, MAX_SECONDS, MIN_SECONDS, Asked, QuizService, Reveal
 from bot.scheduler import Clock, utc_now
 from bot.store.base import SqlStore
 from bot.store.quiz import QuizBook
@@ -287,7 +287,7 @@ class StudyCommands(commands.Cog):
             channel_id=channel,
             asked_by=str(interaction.user.id),
             document=document,
-            kind=parse_kind(kind),
+            kind=parse_quiz_kind(kind),
             questions=questions,
             seconds=seconds,
             now=self.clock(),
@@ -357,14 +357,9 @@ class StudyCommands(commands.Cog):
         library = self.bot.library
         counted = trend(library.documents.values(), words.split(), bucket=per)  # refuses before we defer
         await interaction.response.defer(thinking=True)
-        from bot.pictures.chart import trend_chart  # matplotlib loads only when a chart is drawn
-
-        title = ", ".join(s.word for s in counted.series) + " per 10,000 words"
-        png = await asyncio.to_thread(trend_chart, counted, title=title)
-        totals = ", ".join(f"{s.word}: {sum(s.counts)}" for s in counted.series)
-        note = f" Left out (no date): {', '.join(counted.undated)}." if counted.undated else ""
+        png = await asyncio.to_thread(trend_picture, counted)
         await interaction.followup.send(
-            f"Uses per 10,000 words by {counted.bucket} ({totals}).{note}",
+            trend_summary(counted),
             file=discord.File(io.BytesIO(png), filename="trend.png"),
             allowed_mentions=NO_MENTIONS,
         )
@@ -380,16 +375,12 @@ class StudyCommands(commands.Cog):
         document: str | None = None,
     ) -> None:
         """A passage as a picture with its citation, for slides and handouts."""
-        from bot.pictures.card import CardText, quote_card
-
-        text = self.bot.library.document(document)
-        passage = text.passage(ref)
-        who = " · ".join(p for p in (text.meta.speaker, text.title, f"§{passage.ref}") if p)
-        card = CardText(passage.text, who, citation(passage, style).replace("*", ""))
-        png = await asyncio.to_thread(quote_card, card)  # refuses a passage too long for one card
+        library = self.bot.library
+        # Refuses a passage too long for one card, or letters its font cannot draw, with a hint.
+        png, shown = await asyncio.to_thread(card_picture, library, ref, document=document, style=style)
         await interaction.response.send_message(
-            f"§{passage.ref} · {text.title}",
-            file=discord.File(io.BytesIO(png), filename=f"card-{passage.ref}.png"),
+            f"§{shown} · {library.document(document).title}",
+            file=discord.File(io.BytesIO(png), filename=f"card-{shown}.png"),
             allowed_mentions=NO_MENTIONS,
         )
 

@@ -22,10 +22,10 @@ from bot.core.concordance import concordance
 from bot.core.corpus import Document
 from bot.core.errors import UserError
 from bot.core.library import Library
-from bot.core.quiz import MAX_ROUND, QuizKind
-from bot.core.render import citation
+from bot.core.quiz import MAX_ROUND, QuizKind, parse_quiz_kind
 from bot.core.trend import Bucket, trend
-from bot.quiz_service import DEFAULT_SECONDS, Asked, QuizService, Reveal, parse_kind
+from bot.pictures.made import card_picture, trend_picture, trend_summary
+from bot.quiz_service import DEFAULT_SECONDS, Asked, QuizService, Reveal
 from bot.slack import study_blocks
 from bot.slack.blocks import SlackMessage, error_message
 
@@ -63,7 +63,7 @@ def parse_quiz(words: list[str], command: str) -> QuizRequest:
             document = match.group(1)
         else:
             try:
-                kind = parse_kind(word)
+                kind = parse_quiz_kind(word)
             except UserError:
                 raise UserError(
                     f"I did not understand `{word[:30]}`. Try `{command} quiz`, `{command} quiz gap 5 30s` "
@@ -163,17 +163,11 @@ class SlackStudy:
             else:
                 words.append(word)
         counted = trend(self.library.documents.values(), words, bucket=bucket)
-        from bot.pictures.chart import trend_chart  # matplotlib loads only when a chart is drawn
-
-        title = ", ".join(s.word for s in counted.series) + " per 10,000 words"
-        png = await asyncio.to_thread(trend_chart, counted, title=title)
-        totals = ", ".join(f"{s.word}: {sum(s.counts)}" for s in counted.series)
-        await self._upload(client, command, png, "trend.png", f"Uses per 10,000 words by {counted.bucket} ({totals})")
+        png = await asyncio.to_thread(trend_picture, counted)
+        await self._upload(client, command, png, "trend.png", trend_summary(counted))
         return SlackMessage(text="The chart is in the channel.")
 
     async def _card(self, args: list[str], command: dict[str, Any], client: AsyncWebClient) -> SlackMessage:
-        from bot.pictures.card import CardText, quote_card
-
         document = None
         refs = []
         for word in args:
@@ -184,12 +178,9 @@ class SlackStudy:
                 refs.append(word)
         if len(refs) != 1:
             raise UserError(f"Which passage? Try `{self.command_name} card 3.1`.")
-        text = self.library.document(document)
-        passage = text.passage(refs[0])
-        who = " · ".join(p for p in (text.meta.speaker, text.title, f"§{passage.ref}") if p)
-        card = CardText(passage.text, who, citation(passage, "mla").replace("*", ""))
-        png = await asyncio.to_thread(quote_card, card)
-        await self._upload(client, command, png, f"card-{passage.ref}.png", f"§{passage.ref} · {text.title}")
+        png, shown = await asyncio.to_thread(card_picture, self.library, refs[0], document=document)
+        title = self.library.document(document).title
+        await self._upload(client, command, png, f"card-{shown}.png", f"§{shown} · {title}")
         return SlackMessage(text="The card is in the channel.")
 
     async def _upload(

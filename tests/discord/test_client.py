@@ -104,7 +104,9 @@ async def run_until_synced(fake: FakeDiscord, library: Library, data_dir: Path) 
     """`speechbot run` (Discord only) until it has started and checked its commands, then stopped."""
     settings = Settings(discord_token=TOKEN, data_dir=data_dir)
     identified = len(fake.identifies)
-    task = asyncio.create_task(launcher._serve(settings, library, slack_http=False))
+    task = asyncio.create_task(
+        launcher._serve(settings, library, launcher.Plan(discord=True, daily=frozenset({"discord"})))
+    )
     try:
         await fake.wait_identifies(identified + 1, timeout=15)  # commands are checked before the gateway
     finally:
