@@ -94,11 +94,16 @@ def search(
     limit: int = PAGE_SIZE,
     within: TextFilter | None = None,
 ) -> Reply:
-    """A page of hits; a helpful error when the query is empty or nothing in the text matches it."""
-    cleaned = clean_input(query, limit=MAX_QUERY_CHARS)
+    """A page of hits; a helpful error when the query is empty or nothing in the text matches it.
+
+    `by:`, `from:` and `to:` in the query narrow it like `within`, and the reply's query keeps them, so a
+    "More results" button that repeats the query keeps the same texts.
+    """
+    words, inline = parse_options(clean_input(query, limit=MAX_QUERY_CHARS))
+    cleaned = clean_input(words, limit=MAX_QUERY_CHARS)
     if not cleaned:
         return error("Type some words to search for, for example `search enemy of the people`.")
-    chosen = within or TextFilter()
+    chosen = _merged(within or TextFilter(), inline)
     named = document or chosen.document
     doc = library.document(named) if named else None
     hits = library.search(cleaned, limit + 1, offset=max(offset, 0), document=doc.id if doc else None, within=chosen)
@@ -108,7 +113,7 @@ def search(
     return Reply(
         kind="search",
         hits=hits[:limit],
-        query=cleaned,
+        query=cleaned + filter_words(chosen),
         offset=offset,
         has_more=len(hits) > limit,
         document=doc.id if doc else "",
@@ -179,6 +184,28 @@ def help_text(prefix: str = "/") -> Reply:
 
 
 _OPTION = re.compile(r"(?:^|\s)(in|by|from|to):(?:\"([^\"]*)\"|(\S+))", re.IGNORECASE)
+
+
+def filter_words(chosen: TextFilter) -> str:
+    """` by:"Abraham Lincoln" from:1861 to:1865`: a filter (but its text, which travels apart) as query words."""
+    words = []
+    if chosen.speaker:
+        words.append(f'by:"{chosen.speaker}"' if " " in chosen.speaker else f"by:{chosen.speaker}")
+    if chosen.year_from is not None:
+        words.append(f"from:{chosen.year_from}")
+    if chosen.year_to is not None:
+        words.append(f"to:{chosen.year_to}")
+    return "".join(f" {word}" for word in words)
+
+
+def _merged(given: TextFilter, inline: TextFilter) -> TextFilter:
+    """The filter a command was given, with what the query itself says filling the gaps."""
+    return TextFilter(
+        document=given.document or inline.document,
+        speaker=given.speaker or inline.speaker,
+        year_from=given.year_from if given.year_from is not None else inline.year_from,
+        year_to=given.year_to if given.year_to is not None else inline.year_to,
+    )
 
 
 def parse_options(text: str) -> tuple[str, TextFilter]:

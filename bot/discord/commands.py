@@ -18,7 +18,7 @@ from discord.ext import commands
 
 from bot.core import commands as core
 from bot.core.errors import UserError
-from bot.core.library import Library
+from bot.core.library import Library, TextFilter
 from bot.core.render import one_line
 from bot.core.schedule import local_date_of
 from bot.discord import embeds
@@ -370,6 +370,14 @@ async def document_choices(interaction: Interaction, current: str) -> list[app_c
     return found[:CHOICES_LIMIT]
 
 
+async def speaker_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The speakers of the loaded texts whose name contains what was typed."""
+    needle = current.casefold().strip()
+    speakers = sorted({d.meta.speaker for d in library_of(interaction).documents.values() if d.meta.speaker})
+    found = [app_commands.Choice(name=embeds.clip(s, CHOICE_CHARS), value=s[:CHOICE_CHARS]) for s in speakers]
+    return [choice for choice in found if needle in choice.value.casefold()][:CHOICES_LIMIT]
+
+
 async def query_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The best matching sentences while typing; picking one sends `§ref doc`, which quotes it."""
     if not current.strip():
@@ -451,16 +459,24 @@ class SpeechCommands(commands.Cog):
         query="Words you remember, typos are fine; pick a suggestion to quote it",
         document=DOCUMENT_HELP,
         private=PRIVATE_HELP,
+        by="Only texts by this speaker",
+        from_year="Only texts from this year on",
+        to_year="Only texts up to this year",
     )
-    @app_commands.autocomplete(query=query_choices, document=document_choices)
+    @app_commands.rename(from_year="from", to_year="to")
+    @app_commands.autocomplete(query=query_choices, document=document_choices, by=speaker_choices)
     async def search(
         self,
         interaction: Interaction,
         query: app_commands.Range[str, 1, 300],
         document: str | None = None,
         private: bool = False,
+        by: app_commands.Range[str, 1, 100] | None = None,
+        from_year: app_commands.Range[int, 0, 9999] | None = None,
+        to_year: app_commands.Range[int, 0, 9999] | None = None,
     ) -> None:
         """Find sentences by the words you remember, with the matching words in bold."""
+        within = TextFilter(speaker=by, year_from=from_year, year_to=to_year)
         picked = _PICKED.match(query.strip())
         if picked:
             reply = await off_loop(
@@ -468,7 +484,7 @@ class SpeechCommands(commands.Cog):
             )
             await answer(interaction, reply, private=private)
             return
-        reply = await off_loop(core.search, self.library, _MENTIONS.sub(" ", query), document=document)
+        reply = await off_loop(core.search, self.library, _MENTIONS.sub(" ", query), document=document, within=within)
         view = None if reply.is_error else search_view(reply, interaction.user.id, private)
         await answer(interaction, reply, private=private, view=view)
 

@@ -8,7 +8,16 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.core.commands import Reply
-from bot.core.render import Quotation, highlight_parts, hit_marks, marked_pieces, one_line, split_text
+from bot.core.render import (
+    Quotation,
+    also_in,
+    highlight_parts,
+    hit_heading,
+    hit_marks,
+    marked_pieces,
+    one_line,
+    split_text,
+)
 
 COLOUR = discord.Colour(0x9B2C2C)
 TITLE_LIMIT = 256
@@ -62,14 +71,14 @@ def hit_line(reply: Reply, index: int, show_document: bool) -> str:
         for piece, bold in marked_pieces(matched, marks)
     )
     body = escape_markdown(before) + bolded + escape_markdown(after)
-    where = f" ({hit.document})" if show_document else ""
-    return f"**§{hit.ref}**{where} {body}"
+    heading = hit_heading(hit) if show_document else f"§{hit.ref}"
+    return f"**{escape_markdown(heading)}** {body}{escape_markdown(also_in(hit))}"
 
 
 def search_embed(reply: Reply, title_of: dict[str, str]) -> discord.Embed:
     """A page of search hits; the query is echoed escaped in the title, never in message content."""
     documents = {hit.document for hit in reply.hits}
-    show_document = len(title_of) > 1 and len(documents) > 1
+    show_document = len(title_of) > 1 and not reply.document  # searching several texts: each hit names its own
     lines = [hit_line(reply, i, show_document) for i in range(len(reply.hits))]
     embed = _embed(f"Search: {escape_markdown(reply.query)}", "\n\n".join(lines))
     first, last = reply.offset + 1, reply.offset + len(reply.hits)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.commands import Reply
-from bot.core.render import Quotation, split_text
+from bot.core.render import Quotation, also_in, hit_heading, split_text
 from bot.core.search import Hit
 
 Block = dict[str, Any]
@@ -204,7 +204,7 @@ def search_message(reply: Reply) -> SlackMessage:
     first, last = reply.offset + 1, reply.offset + len(reply.hits)
     blocks: list[Block] = [section(f"Results {first}–{last} for “{escape(reply.query)}”:")]
     for hit in reply.hits:
-        block = section(f"*§{escape(hit.ref)}*  {highlight(*_clip(hit), hit.marks)}")
+        block = section(f"*{escape(hit_heading(hit))}*  {highlight(*_clip(hit), hit.marks)}{escape(also_in(hit))}")
         block["accessory"] = _button("Post to channel", POST_ACTION, {"d": hit.document, "r": hit.ref})
         blocks.append(block)
     if reply.has_more:

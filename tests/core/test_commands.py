@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import pytest
 
+from bot.core import commands
 from bot.core.commands import answer
-from bot.core.library import Library
+from bot.core.library import Library, TextFilter
+from tests.core.test_library import _reader
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -119,3 +122,13 @@ def test_context_marks_editorial_notes_between_paragraphs() -> None:
         ("Editor's note", "[Applause.]"),
         ("§2", "Two here."),
     ]
+
+
+def test_a_filtered_search_keeps_its_filter_in_the_query_it_pages_with(tmp_path: Path) -> None:
+    reader = _reader(tmp_path)
+    first = commands.search(reader, "freedom", limit=1, within=TextFilter(speaker="Abraham Lincoln"))
+    assert first.query == 'freedom by:"Abraham Lincoln"' and first.has_more
+    second = commands.search(reader, first.query, limit=1, offset=1)
+    assert second.hits and all(reader.documents[h.document].meta.speaker == "Abraham Lincoln" for h in second.hits)
+    years = commands.search(reader, "freedom from:1863 to:1863")
+    assert {h.document for h in years.hits} == {"lincoln-1863"} and years.query == "freedom from:1863 to:1863"
