@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -17,12 +17,9 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError
-from bot.quiz_service import QuizService
 from bot.slack import listeners
 from bot.slack.installations import DatabaseInstallationStore, DatabaseOAuthStateStore
-from bot.slack.study import SlackStudy
-from bot.store.base import SqlStore
-from bot.store.quiz import QuizBook
+from bot.slack.study import SlackStudy, slack_study
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -151,6 +148,7 @@ def build_app(
     daily: DailyService | None = None,
     now: Callable[[], dt.datetime] = utc_now,
     store: Store | None = None,
+    study: SlackStudy | None = None,
 ) -> AsyncApp:
     """A configured AsyncApp: HTTP mode when signing_secret is given, Socket Mode otherwise.
 
@@ -182,12 +180,11 @@ def build_app(
         user_facing_authorize_error_message=NOT_INSTALLED,
     )
     daily_commands = None
-    study = SlackStudy(library, None, command, now)
+    study = study or slack_study(library, daily, command, now)
     if daily is not None:
         from bot.slack.daily import SlackDailyCommands
 
         daily_commands = SlackDailyCommands(daily, command, now)
-        study.quizzes = QuizService(QuizBook(cast(SqlStore, daily.store)), library)
     removal = listeners.RemovalListeners(
         store if store is not None else (daily.store if daily is not None else None),
         settings.installation_store if settings is not None else installation_store,

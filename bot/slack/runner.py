@@ -31,6 +31,7 @@ from bot.slack.app import (
     utc_now,
     utc_today,
 )
+from bot.slack.study import QuizCloser, SlackStudy, slack_study
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -125,6 +126,7 @@ class SlackHttpServer:
     host: str
     port: int
     owned_store: Store | None = None
+    closer: QuizCloser | None = None
 
     @property
     def url(self) -> str:
@@ -134,6 +136,8 @@ class SlackHttpServer:
     async def close(self) -> None:
         """Stop listening and finish open requests; then close the database if the server opened it."""
         try:
+            if self.closer is not None:
+                await self.closer.close()
             await self.runner.cleanup()
         finally:
             if self.owned_store is not None:
@@ -180,6 +184,7 @@ async def start_slack_http(
         check_oauth(oauth)
         store = owned_store = open_oauth_store(oauth)
     try:
+        study = slack_study(library, daily, command_name, now)
         app = build_app(
             library,
             bot_token=bot_token,
@@ -192,6 +197,7 @@ async def start_slack_http(
             daily=daily,
             now=now,
             store=store,
+            study=study,
         )
         if oauth is None and installation_store is None:
             await check_bot_token(app)
@@ -209,7 +215,7 @@ async def start_slack_http(
         raise
     bound = runner.addresses[0][1] if runner.addresses else port
     log.info("Slack HTTP mode listening on http://%s:%s%s", host, bound, EVENTS_PATH)
-    return SlackHttpServer(app, runner, host, bound, owned_store)
+    return SlackHttpServer(app, runner, host, bound, owned_store, QuizCloser.start(study, app))
 
 
 def open_oauth_store(oauth: OAuthConfig) -> Store:
@@ -282,9 +288,11 @@ async def start_slack_socket(
     today: Callable[[], dt.date] = utc_today,
     daily: DailyService | None = None,
     now: Callable[[], dt.datetime] = utc_now,
+    study: SlackStudy | None = None,
 ) -> AsyncSocketModeHandler:
     """Check both tokens, open the Socket Mode connection and return the handler (close_async() stops it)."""
     app_token = check_token(app_token, setting="SLACK_APP_TOKEN", prefix="xapp-")
+    study = study or slack_study(library, daily, command_name, now)
     app = build_app(
         library,
         bot_token=bot_token,
@@ -293,6 +301,7 @@ async def start_slack_socket(
         today=today,
         daily=daily,
         now=now,
+        study=study,
     )
     await check_bot_token(app)
     handler = AsyncSocketModeHandler(app, app_token=app_token, web_client=app.client)
@@ -327,6 +336,7 @@ async def run_slack_socket(
         app_token = app_token or settings.slack_app_token
         command_name = command_name or settings.slack_command
         client_base_url = client_base_url or settings.slack_api_url
+    study = slack_study(library, daily, command_name or "/speech", utc_now)
     handler = await start_slack_socket(
         library,
         bot_token=bot_token,
@@ -334,8 +344,12 @@ async def run_slack_socket(
         command_name=command_name or "/speech",
         client_base_url=client_base_url,
         daily=daily,
+        study=study,
     )
+    closer = QuizCloser.start(study, handler.app)
     try:
         await asyncio.Event().wait()
     finally:
+        if closer is not None:
+            await closer.close()
         await handler.close_async()

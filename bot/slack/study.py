@@ -10,9 +10,10 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
+from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -28,6 +29,11 @@ from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.quiz_service import DEFAULT_SECONDS, Asked, QuizService, Reveal
 from bot.slack import study_blocks
 from bot.slack.blocks import SlackMessage, error_message
+from bot.store.base import SqlStore
+from bot.store.quiz import QuizBook
+
+if TYPE_CHECKING:
+    from bot.daily_service import DailyService
 
 log = logging.getLogger("speechbot.slack")
 
@@ -310,3 +316,48 @@ def _value(body: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def slack_study(
+    library: Library, daily: DailyService | None, command_name: str, now: Callable[[], datetime]
+) -> SlackStudy:
+    """The study commands for one Slack app; quizzes keep their rounds in the daily service's database."""
+    quizzes = QuizService(QuizBook(cast(SqlStore, daily.store)), library) if daily is not None else None
+    return SlackStudy(library, quizzes, command_name, now)
+
+
+def clients_of(app: AsyncApp) -> ClientFor:
+    """How the closer reaches a workspace: the app's own token, or the installation of that team."""
+
+    async def client_for(team_id: str) -> AsyncWebClient:
+        store = app.installation_store
+        if store is None:
+            return app.client
+        bot = await store.async_find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or not bot.bot_token:
+            raise UserError("the app is no longer installed in this workspace")
+        return AsyncWebClient(token=bot.bot_token, base_url=app.client.base_url, logger=app.client.logger)
+
+    return client_for
+
+
+@dataclass
+class QuizCloser:
+    """The background loop that reveals quiz answers when their time is up, for one running Slack app."""
+
+    task: asyncio.Task[None]
+    stop: asyncio.Event
+
+    @classmethod
+    def start(cls, study: SlackStudy, app: AsyncApp) -> QuizCloser | None:
+        """Start closing due questions (None when quizzes are off: no database)."""
+        if study.quizzes is None:
+            return None
+        stop = asyncio.Event()
+        return cls(asyncio.create_task(study.run_closer(clients_of(app), stop)), stop)
+
+    async def close(self) -> None:
+        """Stop the loop and wait for it."""
+        self.stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(self.task, CLOSER_INTERVAL * 2)

@@ -196,3 +196,11 @@ async def test_a_press_after_the_time_reveals_in_place_and_asks_the_next_questio
     [following] = await fake.wait_for("POST", "/webhooks/")
     assert "question 2 of 2" in following.body["embeds"][0]["title"]
     assert len(buttons(following.body)) == 4
+
+
+async def test_the_running_bot_reveals_a_question_when_its_time_is_up(quiz_bot: AnyBot, fake: FakeDiscord) -> None:
+    await fake.interact(fake.command("quiz", {"seconds": 10}))
+    later = datetime.now(UTC) + timedelta(seconds=11)
+    study(quiz_bot).clock = lambda: later
+    [edit] = await fake.wait_for("PATCH", f"/channels/{CHANNEL_ID}/messages/", timeout=10)  # no press needed
+    assert "Nobody answered." in edit.body["embeds"][0]["description"]

@@ -212,3 +212,14 @@ async def test_trend_chart_is_uploaded_for_dated_texts(
     assert "freedom: 3" in shared["initial_comment"]
     [png] = fake_slack.uploads.values()
     assert Image.open(io.BytesIO(png)).format == "PNG"
+
+
+async def test_the_running_server_reveals_a_question_when_its_time_is_up(
+    slack_study: SlackClient, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    await slack_study.post(slack_study.slash_body("quiz 10s"))
+    await fake_slack.wait_for("chat.postMessage")
+    [question] = quiz_posts(fake_slack)
+    clock.now = START + timedelta(seconds=11)
+    [update] = await fake_slack.wait_for("chat.update", seconds=10)  # the server's own closer, no press needed
+    assert update.args["ts"] == question["ts"] and "Nobody answered." in all_text({"blocks": blocks_of(update.args)})
