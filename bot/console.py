@@ -196,7 +196,7 @@ class Session:
         document = chosen[0] if chosen else None
         texts = [self.library.document(document)] if document else list(self.library.documents.values())
         if name == "concordance":
-            found = concordance(texts, " ".join(words))
+            found = concordance(self.library, " ".join(words), documents=texts)
             return "\n".join(concordance_text(found, self.library, offset=0, limit=CONCORDANCE_LINES))
         if name == "quiz":
             kind = next((parse_quiz_kind(w) for w in words if not w.isdigit()), None)

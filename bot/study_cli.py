@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, library: Library, documents: list[Document], *
     if args.command == "concordance":
         if args.limit < 1 or args.offset < 0:
             raise UserError("--limit must be at least 1 and --offset at least 0.")
-        found = concordance(documents, args.word)
+        found = concordance(library, args.word, documents=documents)
         if args.json:
             print(json.dumps(concordance_json(found), ensure_ascii=False))
         else:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from bot.core.corpus import Document
 from bot.core.errors import UserError
+from bot.core.library import Library
 from bot.core.normalize import normalize_word, stem
 
 CONTEXT_CHARS = 40  # characters of context on each side of the keyword
 MAX_WORD_CHARS = 60
 TYPO_CUTOFF = 80.0  # how close a mistyped word must be to a word of the texts to be read as it
+MAX_SENTENCES = 5_000  # a word in more sentences than this ("the") is too common to read in context
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -67,19 +69,25 @@ def word_key(word: str) -> str:
     return stem(normalize_word(word))
 
 
-def concordance(documents: Iterable[Document], query: str, *, width: int = CONTEXT_CHARS) -> Concordance:
-    """Every occurrence of the query's word (any inflection), or of the closest word when it is mistyped."""
-    texts = list(documents)
+def concordance(
+    library: Library, query: str, *, documents: Sequence[Document] | None = None, width: int = CONTEXT_CHARS
+) -> Concordance:
+    """Every occurrence of the query's word (any inflection), or of the closest word when it is mistyped.
+
+    The sentences come from the search index's postings, so a large library is not read through per lookup.
+    """
     word = _one_word(query)
-    key = word_key(word)
-    found = _occurrences(texts, key, width)
+    ids = [d.id for d in documents] if documents is not None else None
     looked_up = normalize_word(word)
+    found = _occurrences(library, word_key(word), ids, width)
     if not found:
-        closest = _closest_word(texts, looked_up)
-        if closest is None:
-            raise UserError(f"“{word}” is not used in {_where(texts)}, and no word there is spelled like it.")
-        looked_up = closest
-        found = _occurrences(texts, word_key(closest), width)
+        closest = _closest_word(library, looked_up)
+        if closest is not None:
+            looked_up = closest
+            found = _occurrences(library, word_key(closest), ids, width)
+    if not found:
+        where = documents[0].title if documents is not None and len(documents) == 1 else "the loaded texts"
+        raise UserError(f"“{word}” is not used in {where}, and no word there is spelled like it.")
     return Concordance(query, looked_up, _forms(found), tuple(found))
 
 
@@ -103,17 +111,22 @@ def _one_word(query: str) -> str:
     return words[0]
 
 
-def _occurrences(documents: list[Document], key: str, width: int) -> list[Occurrence]:
+def _occurrences(library: Library, key: str, documents: Sequence[str] | None, width: int) -> list[Occurrence]:
     found: list[Occurrence] = []
-    for document in documents:
-        for sentence in document.sentences:
-            text = sentence.text
-            for match in _WORD.finditer(text):
-                if word_key(match.group()) != key:
-                    continue
-                left = _clip_left(text[: match.start()], width)
-                right = _clip_right(text[match.end() :], width)
-                found.append(Occurrence(document.id, sentence.paragraph, sentence.number, left, match.group(), right))
+    sentences = library.sentences_using(lambda normal: stem(normal) == key, documents)
+    if len(sentences) > MAX_SENTENCES:
+        raise UserError(
+            f"That word is in {len(sentences):,} sentences, too many to list; pick a rarer word, "
+            "or one text with `in:`."
+        )
+    for doc_id, sentence in sentences:
+        text = sentence.text
+        for match in _WORD.finditer(text):
+            if word_key(match.group()) != key:
+                continue
+            left = _clip_left(text[: match.start()], width)
+            right = _clip_right(text[match.end() :], width)
+            found.append(Occurrence(doc_id, sentence.paragraph, sentence.number, left, match.group(), right))
     return found
 
 
@@ -135,21 +148,11 @@ def _clip_right(text: str, width: int) -> str:
     return (cut[:space] if space > width // 2 else cut) + "…"
 
 
-def _closest_word(documents: list[Document], word: str) -> str | None:
+def _closest_word(library: Library, word: str) -> str | None:
     """The texts' word nearest in spelling, for a mistyped query; None when nothing is near enough."""
-    vocabulary: dict[str, str] = {}
-    for document in documents:
-        for sentence in document.sentences:
-            for raw in _WORD.findall(sentence.text):
-                normal = normalize_word(raw)
-                if len(normal) > 2:
-                    vocabulary.setdefault(normal, normal)
-    best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_CUTOFF)
+    choices = {w: w for w in library.words() if len(w) > 2}
+    best = process.extractOne(word, choices, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_CUTOFF)
     return None if best is None else str(best[2])
-
-
-def _where(documents: list[Document]) -> str:
-    return documents[0].title if len(documents) == 1 else "the loaded texts"
 
 
 _CLOSING = frozenset(",.;:!?)]’”'")  # punctuation that follows a word without a space

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.corpus import MAX_ID_CHARS, Document
+from bot.core.corpus import MAX_ID_CHARS, Document, Sentence
 from bot.core.errors import UserError
 from bot.core.normalize import normal_words, spelling_key
 from bot.core.reader import LoadOptions, folder_texts, manifest_files, read_texts
@@ -189,6 +189,16 @@ class Library:
             if len(grouped) >= want or exhausted:
                 return grouped[offset:want]
             fetch = min(fetch * 4, _MAX_FETCH)
+
+    def sentences_using(
+        self, accept: Callable[[str], bool], documents: Collection[str] | None = None
+    ) -> list[tuple[str, Sentence]]:
+        """(text id, sentence) for every sentence holding a word `accept` takes, in reading order, from the index."""
+        return self._index.sentences_using(accept, documents)
+
+    def words(self) -> list[str]:
+        """Every word of the texts in normal form, e.g. to read a mistyped word as the nearest real one."""
+        return self._index.words()
 
     def _labelled(self, hit: Hit, ids: set[str] | None) -> Hit | None:
         """A hit with its text's label and section, and the other texts holding it named by their labels.

@@ -44,15 +44,22 @@ class Trend:
         return f"{period}s" if self.bucket == "decade" else str(period)
 
 
+def check_request(documents: Iterable[Document], words: Iterable[str]) -> None:
+    """Refuse at once what `trend` would refuse (no words, too many, no dated text), before any counting."""
+    _words(words)
+    if not any(_year(d) is not None for d in documents):
+        raise UserError("None of these texts carries a date, so there is no trend to draw; give them dates first.")
+
+
 def trend(documents: Iterable[Document], words: Iterable[str], *, bucket: Bucket | None = None) -> Trend:
     """Each word's uses per period across the dated texts; inflections count as the word (`purges`)."""
-    asked = _words(words)
     texts = list(documents)
-    dated = [d for d in texts if d.meta.date is not None]
-    undated = tuple(d.id for d in texts if d.meta.date is None)
-    if not dated:
-        raise UserError("None of these texts carries a date, so there is no trend to draw; give them dates first.")
-    years = [d.meta.date.year for d in dated if d.meta.date is not None]
+    asked = tuple(words)
+    check_request(texts, asked)
+    asked = _words(asked)
+    dated = [d for d in texts if _year(d) is not None]
+    undated = tuple(d.id for d in texts if _year(d) is None)
+    years = [year for d in dated if (year := _year(d)) is not None]
     chosen: Bucket = bucket or ("decade" if max(years) - min(years) > DECADE_SPAN else "year")
     totals: Counter[int] = Counter()
     uses = {word: Counter[int]() for word in asked}
@@ -76,6 +83,11 @@ def trend(documents: Iterable[Document], words: Iterable[str], *, bucket: Bucket
         for word in asked
     )
     return Trend(chosen, periods, per_period, series, undated)
+
+
+def _year(document: Document) -> int | None:
+    """The year a text is from: its date's, or the year alone when the metadata gives only that."""
+    return document.meta.date.year if document.meta.date is not None else document.meta.year
 
 
 def _words(words: Iterable[str]) -> tuple[str, ...]:

@@ -15,10 +15,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.concordance import concordance
+from bot.core.corpus import Document
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.quiz import MAX_ROUND, parse_quiz_kind
-from bot.core.trend import trend
+from bot.core.trend import check_request, trend
 from bot.discord import study_embeds
 from bot.discord.commands import (
     DOCUMENT_HELP,
@@ -171,7 +172,8 @@ class ConcordancePage(
         """Replace the page with the next one."""
         library = library_of(interaction)
         try:
-            found = await asyncio.to_thread(concordance, _documents(library, self.document or None), self.word)
+            chosen = _documents(library, self.document or None)
+            found = await asyncio.to_thread(concordance, library, self.word, documents=chosen)
         except UserError as problem:
             await say_privately(interaction, problem.message)
             return
@@ -190,7 +192,7 @@ def concordance_view(word: str, document: str, offset: int, total: int) -> disco
     return view
 
 
-def _documents(library: Library, document: str | None) -> list[Any]:
+def _documents(library: Library, document: str | None) -> list[Document]:
     return [library.document(document)] if document else list(library.documents.values())
 
 
@@ -338,7 +340,7 @@ class StudyCommands(commands.Cog):
     ) -> None:
         """Every use of a word in context, with counts per paragraph and per text."""
         library = self.bot.library
-        found = await asyncio.to_thread(concordance, _documents(library, document), word)
+        found = await asyncio.to_thread(concordance, library, word, documents=_documents(library, document))
         doc_id = library.document(document).id if document else ""
         embed = study_embeds.concordance_embed(found, titles(library), 0)
         view = concordance_view(found.word, doc_id, 0, len(found.occurrences))
@@ -355,8 +357,10 @@ class StudyCommands(commands.Cog):
     ) -> None:
         """A chart of how often words are used over the years (per 10,000 words of the dated texts)."""
         library = self.bot.library
-        counted = trend(library.documents.values(), words.split(), bucket=per)  # refuses before we defer
+        texts = list(library.documents.values())
+        check_request(texts, words.split())  # bad input is refused privately, before the public "thinking…"
         await interaction.response.defer(thinking=True)
+        counted = await asyncio.to_thread(trend, texts, words.split(), bucket=per)  # a large library takes a while
         png = await asyncio.to_thread(trend_picture, counted)
         await interaction.followup.send(
             trend_summary(counted),

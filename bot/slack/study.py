@@ -155,7 +155,7 @@ class SlackStudy:
         if not words:
             raise UserError(f"Which word? Try `{self.command_name} concordance enemy`.")
         texts = self._documents(document)
-        found = concordance(texts, " ".join(words))
+        found = concordance(self.library, " ".join(words), documents=texts)
         doc_id = texts[0].id if document else ""
         titles = {d.id: d.title for d in self.library.documents.values()}
         return study_blocks.concordance_message(found, titles, 0, doc_id)
@@ -168,7 +168,7 @@ class SlackStudy:
                 bucket = "year" if word.lower() == "per:year" else "decade"
             else:
                 words.append(word)
-        counted = trend(self.library.documents.values(), words, bucket=bucket)
+        counted = await asyncio.to_thread(trend, list(self.library.documents.values()), words, bucket=bucket)
         png = await asyncio.to_thread(trend_picture, counted)
         await self._upload(client, command, png, "trend.png", trend_summary(counted))
         return SlackMessage(text="The chart is in the channel.")
@@ -243,7 +243,7 @@ class SlackStudy:
             return
         try:
             texts = self._documents(document if isinstance(document, str) and document else None)
-            found = concordance(texts, word)
+            found = concordance(self.library, word, documents=texts)
         except UserError as problem:
             await respond(**error_message(problem.message).as_kwargs())
             return

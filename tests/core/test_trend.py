@@ -51,7 +51,7 @@ def test_a_wide_span_of_years_counts_by_decade() -> None:
 def test_undated_texts_are_named_and_left_out(library: Library) -> None:
     counted = trend([*speeches(), library.default], ["freedom"])
     assert counted.undated == ()  # the seed is dated (1956)
-    undated = dataclasses.replace(library.default, meta=dataclasses.replace(library.default.meta, date=None))
+    undated = dataclasses.replace(library.default, meta=dataclasses.replace(library.default.meta, date=None, year=None))
     assert trend([*speeches(), undated], ["freedom"]).undated == ("secret-speech",)
     with pytest.raises(UserError):
         trend([undated], ["freedom"])

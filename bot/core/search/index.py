@@ -12,7 +12,7 @@ import gc
 from array import array
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import count
 from typing import Any
@@ -108,6 +108,25 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self._sentences)
+
+    def words(self) -> list[str]:
+        """Every normal word of the indexed sentences (for looking up a mistyped word)."""
+        return self._vocabulary.words
+
+    def sentences_using(
+        self, accept: Callable[[str], bool], documents: Collection[str] | None = None
+    ) -> list[tuple[str, Sentence]]:
+        """Every sentence holding a word `accept` takes (normal words), with its text's id, in reading order.
+
+        Read from the postings, not by scanning the texts; `documents` keeps only those texts' sentences.
+        """
+        found: set[int] = set()
+        for word_id, word in enumerate(self._vocabulary.words):
+            if accept(word):
+                found.update(self._postings.every_sentence_with(word_id))
+        ranges = [self._documents[d] for d in documents if d in self._documents] if documents is not None else None
+        chosen = sorted(s for s in found if ranges is None or any(low <= s < high for low, high in ranges))
+        return [(self._document_of(s), self._sentences[s]) for s in chosen]
 
     def _document_of(self, sentence_id: int) -> str:
         return self._document_ids[bisect_right(self._document_starts, sentence_id) - 1]

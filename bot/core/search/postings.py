@@ -30,6 +30,10 @@ class Postings:
         start = self._starts[word_id]
         return self._flat[start : min(self._starts[word_id + 1], start + MAX_POSTINGS)]
 
+    def every_sentence_with(self, word_id: int) -> array[int]:
+        """All the sentences holding the word, in order, however many (for counting, not ranking)."""
+        return self._flat[self._starts[word_id] : self._starts[word_id + 1]]
+
     def holders(self, word_ids: Sequence[int]) -> int:
         """The sentences holding any of the words, as a bitset."""
         bits = 0
