@@ -16,12 +16,11 @@ from typing import TextIO
 from rapidfuzz import fuzz, process
 
 from bot.core import commands
-from bot.core.commands import Reply, answer
+from bot.core.commands import Reply, answer, is_ref
 from bot.core.concordance import concordance
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.quiz import Question, parse_quiz_kind, quiz_round
-from bot.core.refs import parse_ref
 from bot.core.render import STYLES, also_in, hit_heading, hit_marks, marked_pieces
 from bot.core.trend import trend
 from bot.pictures.made import card_picture, trend_picture, trend_summary
@@ -133,19 +132,11 @@ def unknown_command(line: str) -> str | None:
         return None  # plain words are a search
     typed = line.split(" ", 1)[0]
     name = typed[1:].lower()
-    if not name or name in COMMAND_NAMES or name in {"speech", "exit", "previous"} or _is_ref(line[1:]):
+    if not name or name in COMMAND_NAMES or name in {"speech", "exit", "previous"} or is_ref(line[1:]):
         return None
     found = process.extractOne(name, COMMAND_NAMES, scorer=fuzz.ratio, processor=None, score_cutoff=50)
     meant = f" Did you mean /{found[0]}?" if found else ""
     return f"There is no {typed} command.{meant} Type /help for the list."
-
-
-def _is_ref(text: str) -> bool:
-    try:
-        parse_ref(text)
-    except UserError:
-        return False
-    return True
 
 
 class Session:

@@ -12,20 +12,12 @@ from PIL import Image
 from bot.cli import main
 from bot.core.library import Library
 from bot.study_cli import play_quiz
-from tests.core.study_texts import SPEECHES
+from tests.core.study_texts import write_speeches
 
 
 @pytest.fixture
 def speeches_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "speeches"
-    folder.mkdir()
-    for (speaker, year), body in SPEECHES.items():
-        slug = f"{speaker.split()[-1].lower()}-{year}"
-        (folder / f"{slug}.txt").write_text(f"Address of {year}\n\n{body}\n", encoding="utf-8")
-        (folder / f"{slug}.toml").write_text(
-            f'title = "Address of {year}"\nspeaker = "{speaker}"\ndate = {year}-03-04\n', encoding="utf-8"
-        )
-    return folder
+    return write_speeches(tmp_path / "speeches")
 
 
 def test_concordance_json_counts_and_lines(capsys: pytest.CaptureFixture[str]) -> None:

@@ -245,7 +245,7 @@ def _one_text(library: Library, chosen: TextFilter) -> str | None:
 _NAMES = ("quote", "search", "context", "daily", "cite", "about", "texts", "help")
 
 
-def _is_ref(text: str) -> bool:
+def is_ref(text: str) -> bool:
     """Whether a line is a reference on its own (`3.2`, `§§3`, `3—4`, `para 5`): the same forms `quote` takes."""
     try:
         parse_ref(text)
@@ -268,12 +268,12 @@ def answer(
         name, rest = name.lower(), rest.strip()
         if not text or name == "help":
             return help_text(prefix)
-        if name not in _NAMES and not _is_ref(text):
+        if name not in _NAMES and not is_ref(text):
             return search(library, text, offset=offset, within=chosen)
         if name == "search":
             return search(library, rest, offset=offset, within=chosen)
         document = _one_text(library, chosen)
-        if _is_ref(text):
+        if is_ref(text):
             return quote(library, text, document=document, rng=rng)
         if name == "quote":
             return quote(library, rest or None, document=document, rng=rng)

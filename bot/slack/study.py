@@ -144,14 +144,7 @@ class SlackStudy:
         await self._service().posted(asked, str(posted["ts"]))
 
     def _concordance(self, args: list[str]) -> SlackMessage:
-        document = None
-        words = []
-        for word in args:
-            match = _DOCUMENT.match(word)
-            if match:
-                document = match.group(1)
-            else:
-                words.append(word)
+        document, words = _split_document(args)
         if not words:
             raise UserError(f"Which word? Try `{self.command_name} concordance enemy`.")
         texts = self._documents(document)
@@ -174,14 +167,7 @@ class SlackStudy:
         return SlackMessage(text="The chart is in the channel.")
 
     async def _card(self, args: list[str], command: dict[str, Any], client: AsyncWebClient) -> SlackMessage:
-        document = None
-        refs = []
-        for word in args:
-            match = _DOCUMENT.match(word)
-            if match:
-                document = match.group(1)
-            else:
-                refs.append(word)
+        document, refs = _split_document(args)
         if len(refs) != 1:
             raise UserError(f"Which passage? Try `{self.command_name} card 3.1`.")
         png, shown = await asyncio.to_thread(card_picture, self.library, refs[0], document=document)
@@ -306,6 +292,19 @@ async def _is_admin(client: AsyncWebClient, user: str) -> bool:
         raise UserError("I could not check whether you are a workspace admin just now; please try again.") from error
     person = info.get("user") or {}
     return bool(person.get("is_admin") or person.get("is_owner"))
+
+
+def _split_document(words: list[str]) -> tuple[str | None, list[str]]:
+    """The `in:<text>` option (the last one wins) and the other words."""
+    document = None
+    rest = []
+    for word in words:
+        match = _DOCUMENT.match(word)
+        if match:
+            document = match.group(1)
+        else:
+            rest.append(word)
+    return document, rest
 
 
 def _value(body: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from bot.core.corpus import Document, parse_document
 
@@ -34,3 +35,14 @@ def speeches() -> list[Document]:
         meta = {"title": title, "speaker": speaker, "date": dt.date(year, 3, 4)}
         documents.append(parse_document(f"{title}\n\n{body}\n", doc_id=f"{slug}-{year}", meta=meta))
     return documents
+
+
+def write_speeches(folder: Path) -> Path:
+    """The same texts as files with a toml of metadata each, as a teacher's folder would hold them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for (speaker, year), body in SPEECHES.items():
+        slug = f"{speaker.split()[-1].lower()}-{year}"
+        (folder / f"{slug}.txt").write_text(f"Address of {year}\n\n{body}\n", encoding="utf-8")
+        meta = f'title = "Address of {year}"\nspeaker = "{speaker}"\ndate = {year}-03-04\n'
+        (folder / f"{slug}.toml").write_text(meta, encoding="utf-8")
+    return folder

@@ -18,7 +18,7 @@ from bot.discord.daily import DiscordDeliverer
 from bot.discord.study import StudyCommands
 from bot.scheduler import Scheduler
 from bot.store import Store, open_store
-from tests.core.study_texts import SPEECHES
+from tests.core.study_texts import write_speeches
 from tests.discord.conftest import Starter
 from tests.fakes.discord_api import CHANNEL_ID, OTHER_USER_ID, USER_ID, FakeDiscord, Recorded
 
@@ -166,12 +166,7 @@ async def test_a_card_too_long_for_a_slide_is_refused_privately(quiz_bot: AnyBot
 async def test_trend_chart_is_attached_for_dated_texts(
     start_bot: Starter, fake: FakeDiscord, tmp_path: Path, store: Store
 ) -> None:
-    folder = tmp_path / "speeches"
-    folder.mkdir()
-    for (speaker, year), body in SPEECHES.items():
-        slug = f"{speaker.split()[-1].lower()}-{year}"
-        (folder / f"{slug}.txt").write_text(f"Address of {year}\n\n{body}\n", encoding="utf-8")
-        (folder / f"{slug}.toml").write_text(f'speaker = "{speaker}"\ndate = {year}-03-04\n', encoding="utf-8")
+    folder = write_speeches(tmp_path / "speeches")
     library = Library.load([folder])
     await start_bot(library, daily=service(store, library))
     await fake.interact(fake.command("trend", {"words": "freedom slavery"}))

@@ -25,7 +25,7 @@ from bot.slack.study_blocks import CONCORDANCE_ACTION, QUIZ_ACTION
 from bot.store import Store, open_store
 from bot.store.base import SqlStore
 from bot.store.quiz import QuizBook
-from tests.core.study_texts import SPEECHES
+from tests.core.study_texts import write_speeches
 from tests.fakes.slack_api import FakeSlack
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackClient, all_text
 
@@ -199,12 +199,7 @@ async def test_card_is_uploaded_to_the_channel(slack_study: SlackClient, fake_sl
 async def test_trend_chart_is_uploaded_for_dated_texts(
     fake_slack: FakeSlack, store: Store, clock: Clock, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "speeches"
-    folder.mkdir()
-    for (speaker, year), body in SPEECHES.items():
-        slug = f"{speaker.split()[-1].lower()}-{year}"
-        (folder / f"{slug}.txt").write_text(f"Address of {year}\n\n{body}\n", encoding="utf-8")
-        (folder / f"{slug}.toml").write_text(f'speaker = "{speaker}"\ndate = {year}-03-04\n', encoding="utf-8")
+    folder = write_speeches(tmp_path / "speeches")
     async for slack in study_client(Library.load([folder]), fake_slack, store, clock):
         reply = await slack.command("trend freedom slavery", key="t")
         assert reply["text"] == "The chart is in the channel."
