@@ -23,6 +23,7 @@ from bot.core import commands
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.render import quotation
+from bot.metrics import METRICS
 from bot.slack import blocks, study_blocks
 from bot.slack.daily_words import read_daily_words
 
@@ -61,7 +62,14 @@ class SpeechListeners:
     async def on_command(
         self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
-        """The slash command: the core answers in well under a millisecond, so the answer rides on the ack.
+        """The slash command, in HTTP and Socket Mode alike; each one answered is counted for /metrics."""
+        await self._command(ack, command, respond, client)
+        METRICS.count_command("slack")
+
+    async def _command(
+        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """The core answers in well under a millisecond, so the answer rides on the ack.
 
         Daily-post subcommands talk to the database and Slack's API, so they ack at once (Slack waits 3 s
         at most) and answer through response_url afterwards; so do answers too long for one message.

@@ -52,10 +52,7 @@ def build_web_app(app: AsyncApp, *, documents: int = 0) -> web.Application:
         bolt_request = await read_slack_request(request)
         if isinstance(bolt_request, web.Response):
             return bolt_request
-        bolt_response = await app.async_dispatch(bolt_request)
-        if bolt_response.status == 200 and isinstance(bolt_request.body, dict) and bolt_request.body.get("command"):
-            METRICS.count_command("slack")
-        return await to_aiohttp_response(bolt_response)
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "documents": documents})

@@ -172,3 +172,17 @@ async def test_redelivered_event_is_acknowledged_but_not_handled_again(
     found = store.subscription_by_id(retried)
     assert found is not None
     assert found.paused_reason is None
+
+
+async def test_commands_answered_over_socket_mode_are_counted_for_metrics(
+    handler: AsyncSocketModeHandler, fake_slack: FakeSlack
+) -> None:
+    from bot.metrics import METRICS
+
+    def answered() -> float:
+        return METRICS.registry.get_sample_value("speechbot_commands_answered_total", {"platform": "slack"}) or 0.0
+
+    before = answered()
+    envelope_id = await fake_slack.send_envelope("slash_commands", slash_payload(fake_slack, "quote 3.2"))
+    await fake_slack.wait_for_ack(envelope_id)
+    assert answered() == before + 1
