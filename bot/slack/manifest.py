@@ -9,7 +9,9 @@ from bot.slack.app import BOT_SCOPES, check_command_name
 DESCRIPTION = "Quotes, searches and cites Khrushchev's Secret Speech (1956) by paragraph and sentence."
 # Removal events, so an uninstalled workspace's token is forgotten and its daily posts paused; they need no scope.
 BOT_EVENTS = ("app_uninstalled", "tokens_revoked")
-USAGE_HINT = "3.2 | search <words> | context <ref> | daily | cite <ref> [mla|apa|chicago] | about | help"
+USAGE_HINT = (
+    "3.2 | search <words> | context <ref> | daily | cite <ref> [mla|apa|chicago] | quiz | concordance <word> | help"
+)
 
 
 def _q(text: str) -> str:
