@@ -23,6 +23,9 @@ SECRET_FIELDS = frozenset(
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+DEFAULT_SLACK_COMMAND = "/speech"  # the one slash command the Slack app owns (Slack itself has /search)
+
+
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message is one line a teacher can act on."""
 
@@ -43,7 +46,7 @@ class Settings:
     slack_signing_secret: str | None = None
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
-    slack_command: str = "/speech"
+    slack_command: str = DEFAULT_SLACK_COMMAND
     slack_api_url: str | None = None
     host: str = "0.0.0.0"  # noqa: S104 - HTTP mode must accept Slack's requests from outside
     port: int = 3000
@@ -110,7 +113,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         values.update(_env_file_values(env_file))
     values.update(os.environ if environ is None else environ)
     data_dir, cache_dir = _folders(values.get("SPEECHBOT_DATA_DIR"))
-    command = (values.get("SLACK_COMMAND") or "/speech").strip()
+    command = (values.get("SLACK_COMMAND") or DEFAULT_SLACK_COMMAND).strip()
     if not command.startswith("/"):
         command = f"/{command}"
     return Settings(

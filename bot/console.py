@@ -21,7 +21,7 @@ from bot.core.concordance import concordance
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.quiz import Question, parse_quiz_kind, quiz_round
-from bot.core.render import STYLES, also_in, hit_heading, hit_marks, marked_pieces
+from bot.core.render import DAILY_HEADING, STYLES, also_in, hit_heading, hit_marks, marked_pieces
 from bot.core.trend import trend
 from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.study_cli import concordance_text, question_text, verdict
@@ -123,7 +123,7 @@ def render_plain(reply: Reply, look: Look = PLAIN) -> str:
 
 def daily_heading(day: dt.date) -> str:
     """The line above the passage of the day, the same in the CLI and the console."""
-    return f"Passage of the day, {day:%A %d %B %Y}"
+    return f"{DAILY_HEADING}, {day:%A %d %B %Y}"
 
 
 def unknown_command(line: str) -> str | None:

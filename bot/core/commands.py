@@ -20,10 +20,9 @@ from bot.core.render import (
     parse_style,
     quotation,
 )
-from bot.core.search import Hit
+from bot.core.search import MAX_QUERY_CHARS, Hit
 
 PAGE_SIZE = 5
-MAX_QUERY_CHARS = 300
 
 # (command, what it does, example) - one list for every platform's help.
 COMMANDS: tuple[tuple[str, str, str], ...] = (

@@ -28,6 +28,10 @@ class Quotation:
     document: str
 
 
+SOMETHING_WRONG = "Something went wrong on our side; please try again in a moment."
+DAILY_HEADING = "Passage of the day"
+
+
 def heading(passage: Passage) -> str:
     """`§3.2 · Khrushchev's Secret Speech, 1956`: the ref first, so it is seen at a glance; then the section."""
     section = passage.document.paragraphs[passage.first_paragraph - 1].section

@@ -19,7 +19,7 @@ from discord.ext import commands
 from bot.core import commands as core
 from bot.core.errors import UserError
 from bot.core.library import Library, TextFilter
-from bot.core.render import one_line
+from bot.core.render import SOMETHING_WRONG, one_line
 from bot.core.schedule import local_date_of
 from bot.discord import embeds
 
@@ -151,7 +151,7 @@ async def reply_error(interaction: Interaction, error: Exception) -> None:
         text = str(original) or "You can't use this command here."
     else:
         log.error("Discord command failed", exc_info=original)
-        text = "Something went wrong on our side; please try again in a moment."
+        text = SOMETHING_WRONG
     try:
         await say_privately(interaction, text)
     except discord.HTTPException:

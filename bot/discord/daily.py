@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.core import Passage, UserError
 from bot.core import commands as core
-from bot.core.render import quotation
+from bot.core.render import DAILY_HEADING, quotation
 from bot.core.schedule import timezone_suggestions
 from bot.daily_service import DailyService
 from bot.discord import embeds
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
-HEADING = "Passage of the day"
+HEADING = DAILY_HEADING
 # The "Read in context" button of a daily post: where to read, the post's idempotency key and, when the
 # passage needs several messages, which part of how many this message is.
 DAILY_ID = re.compile(r"sb:day:(?P<doc>[\w.-]+):(?P<para>\d+):(?P<key>[\w-]+)(?::(?P<part>\d+)/(?P<parts>\d+))?")

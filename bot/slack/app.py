@@ -16,7 +16,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import ConfigError
+from bot.config import DEFAULT_SLACK_COMMAND, ConfigError
 from bot.slack import listeners
 from bot.slack.installations import DatabaseInstallationStore, DatabaseOAuthStateStore
 from bot.slack.study import SlackStudy, slack_study
@@ -140,7 +140,7 @@ def build_app(
     *,
     bot_token: str | None = None,
     signing_secret: str | None = None,
-    command_name: str = "/speech",
+    command_name: str = DEFAULT_SLACK_COMMAND,
     client_base_url: str | None = None,
     oauth: OAuthConfig | None = None,
     installation_store: AsyncInstallationStore | None = None,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.commands import Reply
-from bot.core.render import Quotation, also_in, hit_heading, split_text
+from bot.core.render import DAILY_HEADING, Quotation, also_in, hit_heading, split_text
 from bot.core.search import Hit
 
 Block = dict[str, Any]
@@ -160,7 +160,7 @@ def render(reply: Reply, *, shared_by: str | None = None) -> SlackMessage:
         case "search":
             return search_message(reply)
         case "quote" | "daily" if reply.quotation is not None:
-            heading = "Passage of the day" if reply.kind == "daily" else None
+            heading = DAILY_HEADING if reply.kind == "daily" else None
             return quotation_message(reply.quotation, heading=heading, shared_by=shared_by)
         case "context" if reply.quotation is not None:
             return context_message(reply)

@@ -15,7 +15,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import Passage, UserError
-from bot.core.render import quotation
+from bot.core.render import DAILY_HEADING, quotation
 from bot.core.schedule import local_date_of
 from bot.daily_service import DailyService, parse_days, parse_mode
 from bot.scheduler import PermanentDeliveryError, TransientDeliveryError
@@ -81,7 +81,7 @@ class SlackDeliverer:
 
     async def post(self, subscription: Subscription, passage: Passage, idempotency_key: str) -> str:
         """Post the passage publicly with our metadata; returns the message ts."""
-        message = blocks.quotation_message(quotation(passage), heading="Passage of the day")
+        message = blocks.quotation_message(quotation(passage), heading=DAILY_HEADING)
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": idempotency_key, "ref": passage.ref}}
         async with _translated("chat.postMessage"):
             client = await self._client_for(subscription)

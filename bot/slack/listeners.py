@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core import commands
 from bot.core.errors import UserError
 from bot.core.library import Library
-from bot.core.render import quotation
+from bot.core.render import SOMETHING_WRONG, quotation
 from bot.metrics import METRICS
 from bot.slack import blocks, study_blocks
 from bot.slack.daily_words import read_daily_words
@@ -42,7 +42,6 @@ REVOKED = "the app's Slack access to this workspace was revoked; reinstall it an
 STUDY_SUBCOMMANDS = frozenset({"quiz", "concordance", "trend", "card"})
 NO_DAILY_POSTS = "Scheduled daily posts are not switched on for this bot; `daily` alone shows today's passage."
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
-SOMETHING_WRONG = "Something went wrong on our side; please try again in a moment."
 
 log = logging.getLogger("speechbot.slack")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.config import DEFAULT_SLACK_COMMAND
 from bot.slack.app import BOT_SCOPES, check_command_name
 
 DESCRIPTION = "Quotes, searches and cites Khrushchev's Secret Speech (1956) by paragraph and sentence."
@@ -19,7 +20,9 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def manifest(command_name: str = "/speech", http_url: str | None = None, description: str = DESCRIPTION) -> str:
+def manifest(
+    command_name: str = DEFAULT_SLACK_COMMAND, http_url: str | None = None, description: str = DESCRIPTION
+) -> str:
     """YAML manifest: Socket Mode without a URL, otherwise HTTP mode with OAuth pointing at http_url."""
     command = check_command_name(command_name)
     base = http_url.rstrip("/") if http_url else None

@@ -18,7 +18,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
-from bot.config import ConfigError
+from bot.config import DEFAULT_SLACK_COMMAND, ConfigError
 from bot.health import metrics_response
 from bot.metrics import METRICS, METRICS_PATH
 from bot.slack.app import (
@@ -162,7 +162,7 @@ async def start_slack_http(
     installation_store: AsyncInstallationStore | None = None,
     host: str = "127.0.0.1",
     port: int = 3000,
-    command_name: str = "/speech",
+    command_name: str = DEFAULT_SLACK_COMMAND,
     client_base_url: str | None = None,
     today: Callable[[], dt.date] = utc_today,
     daily: DailyService | None = None,
@@ -264,7 +264,7 @@ async def run_slack_http(
         oauth=oauth,
         host=host or "0.0.0.0",  # noqa: S104 - a public server is the point of HTTP mode
         port=3000 if port is None else port,
-        command_name=command_name or "/speech",
+        command_name=command_name or DEFAULT_SLACK_COMMAND,
         client_base_url=client_base_url,
         daily=daily,
         store=store,
@@ -280,7 +280,7 @@ async def start_slack_socket(
     *,
     bot_token: str | None,
     app_token: str | None,
-    command_name: str = "/speech",
+    command_name: str = DEFAULT_SLACK_COMMAND,
     client_base_url: str | None = None,
     today: Callable[[], dt.date] = utc_today,
     daily: DailyService | None = None,
@@ -333,12 +333,12 @@ async def run_slack_socket(
         app_token = app_token or settings.slack_app_token
         command_name = command_name or settings.slack_command
         client_base_url = client_base_url or settings.slack_api_url
-    study = slack_study(library, daily, command_name or "/speech", utc_now)
+    study = slack_study(library, daily, command_name or DEFAULT_SLACK_COMMAND, utc_now)
     handler = await start_slack_socket(
         library,
         bot_token=bot_token,
         app_token=app_token,
-        command_name=command_name or "/speech",
+        command_name=command_name or DEFAULT_SLACK_COMMAND,
         client_base_url=client_base_url,
         daily=daily,
         study=study,

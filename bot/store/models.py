@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-Mode = Literal["shuffle", "sequential"]
-Days = Literal["daily", "weekdays"]
+from bot.core.daily import Mode
+from bot.core.schedule import Days
+
+__all__ = ["Days", "Mode"]  # the core's words for a channel's plan, re-exported for the store's callers
+
 DeliveryStatus = Literal["claimed", "sent", "missed"]
 
 
