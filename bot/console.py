@@ -24,7 +24,7 @@ from bot.core.quiz import Question, parse_quiz_kind, quiz_round
 from bot.core.render import DAILY_HEADING, STYLES, also_in, hit_heading, hit_marks, marked_pieces
 from bot.core.trend import trend
 from bot.pictures.made import card_picture, trend_picture, trend_summary
-from bot.study_cli import concordance_text, question_text, verdict
+from bot.study_cli import concordance_text, question_text, verdict, write_png
 
 PROMPT = "speechbot> "
 WELCOME = (
@@ -218,10 +218,7 @@ class Session:
 
     def _saved(self, name: str, png: bytes) -> str:
         path = self.folder / name
-        try:
-            path.write_bytes(png)
-        except OSError as problem:
-            return f"Could not write {path}: {problem.strerror or problem}."
+        write_png(path, png)  # a UserError here is shown as the answer, like any other
         return f"Wrote {path}"
 
     def _step(self, by: int) -> str:

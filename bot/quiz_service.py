@@ -15,7 +15,7 @@ from typing import Literal
 
 from bot.core.errors import UserError
 from bot.core.library import Library
-from bot.core.quiz import Question, QuizKind, parse_quiz_kind, question_from_seed, quiz_round
+from bot.core.quiz import Question, QuizKind, parse_quiz_kind, quiz_round
 from bot.store.quiz import QuizAnswer, QuizBook, QuizQuestion, QuizScore
 
 DEFAULT_SECONDS = 60
@@ -97,6 +97,7 @@ class QuizService:
         seed = seed or secrets.token_hex(4)
         made = quiz_round(documents, count=questions, seed=seed, kind=kind)  # refuses what cannot be asked
         return await self._ask(
+            question=made[0],
             platform=platform,
             workspace_id=workspace_id,
             channel_id=channel_id,
@@ -109,6 +110,10 @@ class QuizService:
             now=now,
             seconds=seconds,
         )
+
+    async def withdraw(self, asked: Asked, *, now: datetime) -> None:
+        """Close a question that could not be posted, so no closer looks for its message."""
+        await asyncio.to_thread(self.book.close, asked.record.key, now=now)
 
     async def posted(self, asked: Asked, message_id: str) -> None:
         """Remember the message that shows a question, so its reveal edits that message."""
@@ -138,7 +143,8 @@ class QuizService:
         record = await asyncio.to_thread(self.book.question, key)
         if record is None or not await asyncio.to_thread(self.book.close, key, now=now):
             return None
-        asked = Asked(record, self.rebuild(record))
+        questions = self._round(record)  # made once: this question and the next come from the same round
+        asked = Asked(record, questions[record.number])
         answers = tuple(await asyncio.to_thread(self.book.answers, key))
         following = None
         if not record.is_last:
@@ -155,6 +161,7 @@ class QuizService:
                 documents=record.documents,
                 now=now,
                 seconds=seconds,
+                question=questions[record.number + 1],
             )
         return Reveal(asked, answers, following)
 
@@ -172,10 +179,14 @@ class QuizService:
 
     def rebuild(self, record: QuizQuestion) -> Question:
         """The question a record names, made again from its seed (nothing of the text is stored)."""
+        questions = self._round(record)
+        if not 0 <= record.number < len(questions):
+            raise UserError("That question is no longer open.")
+        return questions[record.number]
+
+    def _round(self, record: QuizQuestion) -> tuple[Question, ...]:
         documents = [self.library.document(doc_id) for doc_id in record.documents]
-        return question_from_seed(
-            documents, record.seed, record.number, count=record.round_size, kind=parse_quiz_kind(record.kind)
-        )
+        return quiz_round(documents, count=record.round_size, seed=record.seed, kind=parse_quiz_kind(record.kind))
 
     async def _ask(
         self,
@@ -191,6 +202,7 @@ class QuizService:
         documents: Sequence[str],
         now: datetime,
         seconds: int,
+        question: Question | None = None,
     ) -> Asked:
         record = await asyncio.to_thread(
             self.book.ask,
@@ -207,4 +219,4 @@ class QuizService:
             now=now,
             closes_at=now + timedelta(seconds=seconds),
         )
-        return Asked(record, self.rebuild(record))
+        return Asked(record, question if question is not None else self.rebuild(record))

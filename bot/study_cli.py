@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, library: Library, documents: list[Document], *
         return 0
     if args.command == "trend":
         counted = trend(documents, args.words, bucket=args.per)
-        _write(args.output, trend_picture(counted))
+        write_png(args.output, trend_picture(counted))
         for series in counted.series:
             span = f"{len(counted.periods)} {counted.bucket}{'s' if len(counted.periods) > 1 else ''}"
             print(f"{series.word}: {sum(series.counts)} uses over {span}")
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, library: Library, documents: list[Document], *
         return 0
     if args.command == "card":
         png, shown = card_picture(library, args.ref, document=args.document, style=args.style)
-        _write(args.output, png)
+        write_png(args.output, png)
         print(f"Wrote {args.output} (§{shown}, {library.document(args.document).title})")
         return 0
     kind: QuizKind | None = args.kind
@@ -162,7 +162,8 @@ def question_text(question: Question, number: int, total: int) -> str:
     return f"{heading}\n  “{question.prompt}”\n{choices}"
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_png(path: Path, data: bytes) -> None:
+    """Write a picture; a folder the system refuses is one clear line, not a traceback."""
     try:
         path.write_bytes(data)
     except OSError as problem:

@@ -112,16 +112,6 @@ def quiz_round(
     return tuple(questions)
 
 
-def question_from_seed(
-    documents: Sequence[Document], seed: str, number: int, *, count: int, kind: QuizKind | None = None
-) -> Question:
-    """Question `number` (from 0) of the round a seed makes: how a restarted bot finds an open question again."""
-    questions = quiz_round(documents, count=count, seed=seed, kind=kind)
-    if not 0 <= number < len(questions):
-        raise UserError("That question is no longer open.")
-    return questions[number]
-
-
 def available_kinds(documents: Sequence[Document]) -> list[QuizKind]:
     """The kinds of question these texts can make fairly."""
     kinds: list[QuizKind] = []

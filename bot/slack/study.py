@@ -135,7 +135,7 @@ class SlackStudy:
                 channel=asked.record.channel_id, text=message.text, blocks=message.blocks, unfurl_links=False
             )
         except SlackApiError as error:
-            await asyncio.to_thread(self._service().book.close, asked.record.key, now=self.now())
+            await self._service().withdraw(asked, now=self.now())
             if error.response.get("error") in ("not_in_channel", "channel_not_found"):
                 raise UserError(
                     "Invite me to this channel first (`/invite @speechbot`), then start the quiz."

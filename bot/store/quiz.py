@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.store.base import Row, SqlStore
+from bot.store.base import Row, SqlStore, _dt, _ts
 
 _QUESTION_COLUMNS = (
     "key, platform, workspace_id, channel_id, message_id, seed, number, round_size, kind, documents, "
@@ -61,12 +61,6 @@ class QuizScore:
     answered: int
 
 
-def _ts(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        raise ValueError("quiz times must be timezone-aware")
-    return int(moment.timestamp())
-
-
 def _question(row: Row) -> QuizQuestion:
     return QuizQuestion(
         key=row[0],
@@ -82,7 +76,7 @@ def _question(row: Row) -> QuizQuestion:
         asked_by=row[10],
         asked_at=datetime.fromtimestamp(row[11], UTC),
         closes_at=datetime.fromtimestamp(row[12], UTC),
-        closed_at=None if row[13] is None else datetime.fromtimestamp(row[13], UTC),
+        closed_at=_dt(row[13]),
     )
 
 
