@@ -29,11 +29,13 @@ if TYPE_CHECKING:
 
 # What the bot asks for when installed: the slash command and posting; for daily posts, reading its own posts
 # back (history), checking it is in the channel (read) and who is an admin (users:read). Posting needs the bot to
-# be a channel member (setup checks it), so `chat:write.public` is not asked for.
+# be a channel member (setup checks it), so `chat:write.public` is not asked for. `files:read` downloads the
+# .txt/.md file a teacher adds with the message shortcut.
 BOT_SCOPES = (
     "commands",
     "chat:write",
     "files:write",
+    "files:read",
     "channels:history",
     "groups:history",
     "channels:read",

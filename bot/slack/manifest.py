@@ -6,12 +6,14 @@ import json
 
 from bot.config import DEFAULT_SLACK_COMMAND
 from bot.slack.app import BOT_SCOPES, check_command_name
+from bot.slack.texts import ADD_TEXT_DESCRIPTION, ADD_TEXT_NAME, ADD_TEXT_SHORTCUT
 
 DESCRIPTION = "Quotes, searches and cites Khrushchev's Secret Speech (1956) by paragraph and sentence."
 # Removal events, so an uninstalled workspace's token is forgotten and its daily posts paused; they need no scope.
 BOT_EVENTS = ("app_uninstalled", "tokens_revoked")
 USAGE_HINT = (
-    "3.2 | search <words> | context <ref> | daily | cite <ref> [mla|apa|chicago] | quiz | concordance <word> | help"
+    "3.2 | search <words> | context <ref> | daily | cite <ref> [mla|apa|chicago] | quiz | concordance <word> | "
+    "text list | help"
 )
 
 
@@ -46,6 +48,13 @@ def manifest(
     ]
     if base:
         lines.append(f"      url: {_q(base + '/slack/events')}")
+    lines += [
+        "  shortcuts:",  # a message's menu: add the file it carries to the workspace's texts
+        f"    - name: {_q(ADD_TEXT_NAME)}",
+        "      type: message",
+        f"      callback_id: {_q(ADD_TEXT_SHORTCUT)}",
+        f"      description: {_q(ADD_TEXT_DESCRIPTION)}",
+    ]
     lines += ["oauth_config:"]
     if base:
         lines += ["  redirect_urls:", f"    - {_q(base + '/slack/oauth_redirect')}"]

@@ -1,4 +1,4 @@
-"""A local stand-in for Slack on 127.0.0.1: Web API, response_url and a Socket Mode websocket, recorded."""
+"""A local stand-in for Slack on 127.0.0.1: Web API, response_url, shared files and Socket Mode, recorded."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ GONE_CHANNEL = "C0GONE"  # deleted: posting and reading history fail with channe
 BUSY_CHANNEL = "C0BUSY"  # posting is rate limited (429, Retry-After: 7)
 OUTSIDER_CHANNEL = "C0OUTSIDER"  # the bot is not a member
 VANISHED_USER = "U0VANISHED"  # users.info fails with user_not_found (a deactivated or foreign user)
+# users.info: a user id containing ADMIN is a workspace admin, one containing OWNER its owner.
 INSTALLED_BOT_TOKEN = "xoxb-fake-installed-token-not-real"
 # What `FakeSlack.faults[method]` can make the next calls of a method do, in order:
 FAULTS = (
@@ -46,6 +47,21 @@ class ApiCall:
 
 
 @dataclass
+class SharedFile:
+    """A file someone shared in a workspace: its bytes, and the one bot token that may download it."""
+
+    id: str
+    name: str
+    data: bytes
+    team: str
+    token: str
+    mimetype: str
+    filetype: str
+    claimed_size: int | None = None  # what Slack reports as its size, when a test wants it to differ
+    external: bool = False  # a Google Drive link: Slack keeps only the link, its url points elsewhere
+
+
+@dataclass
 class FakeSlack:
     """Serves the slice of slack.com that speechbot uses, and remembers every request it got."""
 
@@ -54,6 +70,7 @@ class FakeSlack:
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes posted to its upload URL
     shared_files: list[dict[str, Any]] = field(default_factory=list)  # files.completeUploadExternal calls
+    files: dict[str, SharedFile] = field(default_factory=dict)  # files people shared, for files.info and download
     port: int = 0
     faults: dict[str, list[str]] = field(default_factory=dict)  # method -> what its next calls do (FAULTS)
     fault_for: Callable[[str], str | None] | None = None  # asked per call (by method) when `faults` has none
@@ -72,6 +89,8 @@ class FakeSlack:
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket-mode", self._socket_mode)
+        app.router.add_get("/files-pri/{key}/download/{name}", self._download)
+        app.router.add_get("/files-pri/{key}/{name}", self._download)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -170,10 +189,12 @@ class FakeSlack:
         queued = self.faults.get(method)
         fault = queued.pop(0) if queued else self.fault_for(method) if self.fault_for is not None else None
         if fault is not None:
-            return await self._fault(fault, request, method, args)
-        return web.json_response(self._answer(method, args))
+            return await self._fault(fault, request, method, args, token)
+        return web.json_response(self._answer(method, args, token))
 
-    async def _fault(self, fault: str, request: web.Request, method: str, args: dict[str, Any]) -> web.StreamResponse:
+    async def _fault(
+        self, fault: str, request: web.Request, method: str, args: dict[str, Any], token: str | None
+    ) -> web.StreamResponse:
         """Answer one call the way a troubled network or a proxy in front of Slack would."""
         html = "<html><body><h1>Bad gateway</h1></body></html>"
         match fault:
@@ -191,7 +212,7 @@ class FakeSlack:
             case "hang":
                 await asyncio.sleep(self.hang_seconds)
                 return self._drop(request)
-        answer = self._answer(method, args)  # the stored-then-* faults: Slack did the work
+        answer = self._answer(method, args, token)  # the stored-then-* faults: Slack did the work
         match fault:
             case "stored-then-drop":
                 return self._drop(request)
@@ -209,6 +230,66 @@ class FakeSlack:
             request.transport.close()
         return web.Response(status=500)  # never arrives
 
+    def share_file(
+        self,
+        name: str,
+        data: bytes,
+        *,
+        token: str,
+        team: str = FAKE_TEAM_ID,
+        mimetype: str = "text/plain",
+        claimed_size: int | None = None,
+        external: bool = False,
+    ) -> dict[str, Any]:
+        """Put a file in a workspace as if someone had uploaded it; returns the file object a message carries."""
+        file_id = f"F0SHARED{next(self._ts):05d}"
+        filetype = name.rsplit(".", 1)[-1].lower() if "." in name else "binary"
+        self.files[file_id] = SharedFile(
+            file_id, name, data, team, token, mimetype, filetype, claimed_size=claimed_size, external=external
+        )
+        return self._file_object(self.files[file_id])
+
+    def _file_object(self, shared: SharedFile) -> dict[str, Any]:
+        """A file as Slack describes it in messages and files.info (the fields speechbot may read)."""
+        size = len(shared.data) if shared.claimed_size is None else shared.claimed_size
+        private = f"http://127.0.0.1:{self.port}/files-pri/{shared.team}-{shared.id}/{shared.name}"
+        download = f"http://127.0.0.1:{self.port}/files-pri/{shared.team}-{shared.id}/download/{shared.name}"
+        described: dict[str, Any] = {
+            "id": shared.id,
+            "created": int(self.clock()),
+            "name": shared.name,
+            "title": shared.name,
+            "mimetype": shared.mimetype,
+            "filetype": shared.filetype,
+            "user": "U0UPLOADER",
+            "user_team": shared.team,
+            "size": size,
+            "mode": "hosted",
+            "is_external": False,
+            "external_type": "",
+            "is_public": True,
+            "url_private": private,
+            "url_private_download": download,
+            "permalink": f"https://fake-workspace.invalid/files/U0UPLOADER/{shared.id}/{shared.name}",
+        }
+        if shared.external:  # Slack stores only a link: the urls lead to the other service, not to Slack
+            outside = f"https://drive.example.invalid/file/{shared.id}"
+            described |= {"mode": "external", "is_external": True, "external_type": "gdrive"}
+            described |= {"url_private": outside, "url_private_download": outside}
+        return described
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file's private URL: only its workspace's bot token gets the bytes (401 without it, 404 if unknown)."""
+        team, _, file_id = request.match_info["key"].partition("-")
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or None
+        await self._record(ApiCall("files.download", token, {"file": file_id, "team": team}))
+        shared = self.files.get(file_id)
+        if shared is None or shared.team != team or shared.name != request.match_info["name"]:
+            return web.Response(status=404, text="file not found")
+        if token != shared.token:
+            return web.Response(status=401, text="not authorized")
+        return web.Response(body=shared.data, content_type="application/octet-stream")
+
     def chatter(self, channel: str, count: int) -> None:
         """Other people's messages in a channel, newer than everything before (a busy class channel)."""
         for n in range(count):
@@ -220,7 +301,7 @@ class FakeSlack:
         """A message ts from the fake's clock, unique and increasing like Slack's."""
         return f"{int(self.clock())}.{next(self._ts):06d}"
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, args: dict[str, Any], token: str | None = None) -> dict[str, Any]:
         channel = str(args.get("channel", "C0FAKE"))
         match method:
             case "auth.test":
@@ -258,8 +339,13 @@ class FakeSlack:
                 return {"ok": True, "message_ts": self._new_ts()}
             case "users.info":
                 user = str(args.get("user", "U0FAKEUSER"))
-                admin = "ADMIN" in user
-                return {"ok": True, "user": {"id": user, "name": "fake-user", "is_admin": admin, "is_owner": False}}
+                admin, owner = "ADMIN" in user, "OWNER" in user
+                return {"ok": True, "user": {"id": user, "name": "fake-user", "is_admin": admin, "is_owner": owner}}
+            case "files.info":
+                shared = self.files.get(str(args.get("file", "")))
+                if shared is None or shared.token != token:  # another workspace's file is invisible
+                    return {"ok": False, "error": "file_not_found"}
+                return {"ok": True, "file": self._file_object(shared)}
             case "conversations.info":
                 member = channel != OUTSIDER_CHANNEL
                 return {"ok": True, "channel": {"id": channel, "name": "fake-channel", "is_member": member}}
