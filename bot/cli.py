@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from bot import study_cli
+from bot import study_cli, texts_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.core import commands
 from bot.core.corpus import Document
@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     reading.add_argument("--from", dest="year_from", type=_year, metavar="YEAR", help="only texts from this year on")
     reading.add_argument("--to", dest="year_to", type=_year, metavar="YEAR", help="only texts up to this year")
     reading.add_argument("--json", action="store_true", help="print JSON for scripts")
+    texts_cli.add_server_option(reading)
 
     parser = _Parser(
         prog="speechbot",
@@ -157,10 +158,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--style", choices=STYLES, default="mla", help="citation style (default mla)")
     sub.add_parser("about", parents=[reading], help="the source and its introduction")
     study_cli.add_parsers(sub, reading)
-    p = sub.add_parser("texts", parents=[common], help="the loaded texts; `texts check DIR` checks a folder")
-    p.add_argument("check", nargs="?", choices=["check"], help="check how the texts in DIR load, before class")
-    p.add_argument("folder", nargs="?", type=Path, metavar="DIR", help="the folder `check` reads")
+    p = sub.add_parser(
+        "texts",
+        parents=[common],
+        help="the loaded texts; `texts check DIR` checks a folder; `texts add|list|remove --server` a server's",
+    )
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["check", *texts_cli.ACTIONS],
+        help="check how the texts in DIR load, before class; add FILE, list or remove ID in a server's library",
+    )
+    p.add_argument("target", nargs="?", metavar="DIR|FILE|ID", help="the folder `check` reads, the file or text id")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    texts_cli.add_server_option(p)
+    texts_cli.add_text_options(p)
     sub.add_parser("console", parents=[common], help="type the bots' slash commands offline")
     p = sub.add_parser("run", parents=[common], help="connect the configured bots (console when none is)")
     p.add_argument(
@@ -225,9 +237,9 @@ def _library(
 
 def _check_texts(args: argparse.Namespace) -> int:
     """`texts check DIR`: a line per text and every warning, exit 1 when anything looks wrong."""
-    if args.folder is None:
+    if args.target is None:
         raise UserError("Name the folder to check: `speechbot texts check DIR`.")
-    library = Library.load([args.folder], include_seeds=False, options=_options(args))
+    library = Library.load([Path(args.target)], include_seeds=False, options=_options(args))
     rows, problems = [], 0
     for document in library.documents.values():
         rows.append(_check_row(document))
@@ -438,14 +450,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        if args.command == "texts" and args.check:
+        if args.command == "texts" and args.action == "check":
             return _check_texts(args)
+        if args.command == "texts" and args.action in texts_cli.ACTIONS:
+            return texts_cli.run(args, settings, _library(settings, args.texts, options=_options(args)))
         if args.command in {"quote", "search", "daily", "context", "cite", "about", "texts"}:
-            status = _read_command(args, _library(settings, args.texts, options=_options(args)), settings)
+            library = _library(settings, args.texts, options=_options(args))
+            if args.server:
+                library, args.document = texts_cli.scoped(
+                    settings, library, args.server, getattr(args, "document", None)
+                )
+            status = _read_command(args, library, settings)
             sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
             return status
         if args.command in study_cli.COMMANDS:
             library = _library(settings, args.texts, options=_options(args))
+            if args.server:
+                library, args.document = texts_cli.scoped(settings, library, args.server, args.document)
             chosen = library.select(_filter(args))  # --document, --by, --from and --to pick the texts
             status = study_cli.run(args, library, chosen, new_seed=lambda: secrets.token_hex(4))
             sys.stdout.flush()

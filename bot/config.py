@@ -53,6 +53,9 @@ class Settings:
     log_level: str = "INFO"
     ephemeral_disk: bool = False  # the host throws the disk away on restart (Heroku sets DYNO)
     health_port: int | None = None  # /healthz and /metrics for processes without the Slack HTTP server
+    server_text_max_bytes: int = 2 * 1024 * 1024  # the largest text a server may add
+    server_texts_max: int = 50  # texts one server or workspace may hold
+    server_text_memory_mb: int = 256  # memory for server texts' indexes in one process (least recently used go)
 
     @property
     def discord_enabled(self) -> bool:
@@ -136,7 +139,18 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         log_level=_log_level(values.get("LOG_LEVEL")),
         ephemeral_disk=bool(_optional(values.get("DYNO"))),
         health_port=_optional_port("SPEECHBOT_HEALTH_PORT", values.get("SPEECHBOT_HEALTH_PORT")),
+        server_text_max_bytes=1024 * _positive("SPEECHBOT_SERVER_TEXT_MAX_KB", values, 2048),
+        server_texts_max=_positive("SPEECHBOT_SERVER_TEXTS_MAX", values, 50),
+        server_text_memory_mb=_positive("SPEECHBOT_SERVER_TEXT_MEMORY_MB", values, 256),
     )
+
+
+def _positive(name: str, values: Mapping[str, str], default: int) -> int:
+    """A whole number of at least 1, or the default when unset."""
+    number = _int(name, values.get(name), default)
+    if number is None or number < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1.")
+    return number
 
 
 def _folders(value: str | None) -> tuple[Path, Path]:

@@ -61,7 +61,31 @@ class Library:
         if not self.documents:
             raise ValueError("no texts were loaded")
         _distinct_labels(list(self.documents.values()))
-        self._index = index if index is not None else SearchIndex(self.documents.values())
+        self._index: SearchIndex | JoinedIndex = index if index is not None else SearchIndex(self.documents.values())
+
+    @classmethod
+    def joined(cls, own: Library | None, shared: Library, *, hidden: Collection[str] = ()) -> Library:
+        """A server's view: its own texts first, then the shared library's (less `hidden` ids and those its own
+        shadow); the shared documents and index are reused as they are, never copied, renamed or rebuilt.
+
+        When nothing would be left (every shared text hidden, none of its own), the shared library itself.
+        """
+        library = cls.__new__(cls)
+        library.documents = dict(own.documents) if own is not None else {}
+        shared_labels = set()
+        for doc_id, document in shared.documents.items():
+            if doc_id not in hidden and doc_id not in library.documents:
+                library.documents[doc_id] = document
+                shared_labels.add(document.label)
+        if not library.documents:
+            return shared
+        parts = [shared._index] if own is None else [own._index, shared._index]
+        for document in own.documents.values() if own is not None else ():
+            if document.label in shared_labels:  # only the server's own copy is relabelled, never a shared one
+                object.__setattr__(document, "label", f"{document.label} ({document.id})")
+        library.warnings = list(own.warnings) if own is not None else []
+        library._index = JoinedIndex(parts, visible=frozenset(library.documents))
+        return library
 
     @classmethod
     def load(
@@ -95,7 +119,9 @@ class Library:
             documents, index = cached
             return cls(documents, index=index)
         library = cls._read(paths, manifests, options)
-        if not library.warnings:  # a skipped file is warned about again at the next start, not hidden by the cache
+        if not library.warnings and isinstance(
+            library._index, SearchIndex
+        ):  # a skipped file is warned about again at the next start, not hidden by the cache
             index_cache.write(Path(cache_dir), key, list(library.documents.values()), library._index)
         return library
 
@@ -240,6 +266,39 @@ class Library:
                         also_in=others,
                     )
         return None
+
+
+class JoinedIndex:
+    """Libraries' indexes asked as one: hits merged by score (an earlier index's first on a tie), and only
+    hits of the `visible` texts kept, so a server's index joins the shared one without rebuilding it."""
+
+    def __init__(self, parts: Iterable[SearchIndex | JoinedIndex], *, visible: frozenset[str]) -> None:
+        self._parts = tuple(parts)
+        self._visible = visible
+
+    def search(
+        self, query: str, *, limit: int = 5, offset: int = 0, document: str | None = None, prefix: bool = False
+    ) -> list[Hit]:
+        """The best `limit` hits after `offset` of both indexes together, by score."""
+        want = max(0, offset) + limit
+        found: list[tuple[int, int, int, Hit]] = []
+        for part_number, part in enumerate(self._parts):
+            for rank, hit in enumerate(part.search(query, limit=want, document=document, prefix=prefix)):
+                if hit.document in self._visible:
+                    found.append((-hit.score, part_number, rank, hit))
+        found.sort(key=lambda entry: entry[:3])
+        return [entry[3] for entry in found[max(0, offset) : want]]
+
+    def sentences_using(
+        self, accept: Callable[[str], bool], documents: Collection[str] | None = None
+    ) -> list[tuple[str, Sentence]]:
+        """Every visible sentence holding a word `accept` takes, index by index in their order."""
+        wanted = self._visible if documents is None else self._visible & set(documents)
+        return [pair for part in self._parts for pair in part.sentences_using(accept, wanted)]
+
+    def words(self) -> list[str]:
+        """Every word of the indexes, once each."""
+        return list(dict.fromkeys(word for part in self._parts for word in part.words()))
 
 
 def _words(text: str) -> set[str]:

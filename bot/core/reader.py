@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.corpus import Document, read_document, text_files
+from bot.core.corpus import TEXT_SUFFIXES, Document, parse_document, read_document, slugify, text_files
 from bot.core.metadata import Manifest, find_manifests, read_manifest
 from bot.core.search import paused_gc
 
@@ -77,6 +77,35 @@ def read_texts(paths: list[Path], manifests: list[Path], options: LoadOptions) -
             except ValueError as problem:
                 _skip(loaded, f"skipped {problem}", options)
     return loaded
+
+
+def read_text_bytes(data: bytes, *, name: str, meta: Mapping[str, object] | None = None) -> Document:
+    """One uploaded text from its bytes, by the folder rules (front matter read, `meta` winning over it).
+
+    UTF-8 only, never a binary file, at least one body paragraph: anything else is a ValueError whose
+    message is one sentence for the person who uploaded it.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix not in TEXT_SUFFIXES:
+        raise ValueError("Only .txt and .md files can be added as texts.")
+    if not data.strip():
+        raise ValueError("The file is empty.")
+    if b"\0" in data:
+        raise ValueError("The file looks like a binary file, not text; upload a .txt or .md file.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        raise ValueError(
+            f"The file is not UTF-8 text (byte 0x{data[problem.start]:02x} at position {problem.start}); "
+            "save it as UTF-8 and add it again."
+        ) from None
+    given = dict(meta or {})
+    doc_id = slugify(str(given.get("id") or Path(name).stem))
+    try:
+        return parse_document(text, doc_id=doc_id, meta=given, markdown=suffix == ".md")
+    except ValueError as problem:
+        reason = str(problem).removeprefix(f"{doc_id}: ")
+        raise ValueError(f"{reason[:1].upper()}{reason[1:]}.") from None
 
 
 def _skip(loaded: Loaded, message: str, options: LoadOptions) -> None:

@@ -1,0 +1,12 @@
+"""Per-server texts: each Discord server and Slack workspace reads the global texts plus its own.
+
+scopes (which server a command comes from), upload (checking and parsing an uploaded file), memory (sizes
+and the least-recently-used budget), libraries (each scope's library, fresh within seconds across
+processes) and service (what teachers do: add, list, remove, defaults).
+"""
+
+from bot.server_texts.libraries import Libraries
+from bot.server_texts.scopes import parse_scope, scope_of, workspace_of
+from bot.server_texts.service import Removal, ServerText, ServerTexts
+
+__all__ = ["Libraries", "Removal", "ServerText", "ServerTexts", "parse_scope", "scope_of", "workspace_of"]

@@ -1,0 +1,29 @@
+"""Which library a server, workspace or DM reads: a scope names the server whose own texts it adds."""
+
+from __future__ import annotations
+
+import re
+
+PLATFORMS = ("discord", "slack")
+_SCOPE = re.compile(r"(discord|slack):([A-Za-z0-9]{1,40})")
+
+
+def scope_of(platform: str, workspace_id: str | None) -> str | None:
+    """`discord:<guild id>` / `slack:<team id>`; None for DMs and user installs (they see global texts only)."""
+    if not workspace_id or platform not in PLATFORMS:
+        return None
+    return f"{platform}:{workspace_id}"
+
+
+def parse_scope(text: str) -> str:
+    """A scope typed by an operator (`discord:GUILD_ID`, `slack:TEAM_ID`); a ValueError says how to write one."""
+    found = _SCOPE.fullmatch(text.strip())
+    if found is None:
+        raise ValueError(f"--server takes discord:GUILD_ID or slack:TEAM_ID, not {text!r}")
+    return f"{found.group(1)}:{found.group(2)}"
+
+
+def workspace_of(scope: str) -> tuple[str, str]:
+    """(platform, workspace id) of a scope, as daily subscriptions are keyed."""
+    platform, _, workspace = scope.partition(":")
+    return platform, workspace
