@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.discord.daily import DiscordDeliverer
     from bot.metrics import Metrics
     from bot.scheduler import Scheduler
+    from bot.server_texts import ServerTexts
     from bot.store import Store
 
 log = logging.getLogger("speechbot")
@@ -218,14 +219,15 @@ async def _serve_with(store: Store, settings: Settings, library: Library, role: 
         from bot.discord import run_discord
 
         jobs.append(run_discord(library, settings=settings, daily=daily))
+    texts = server_texts(store, settings, library) if role.slack else None
     if role.slack == "http":
         from bot.slack import run_slack_http
 
-        jobs.append(run_slack_http(library, settings=settings, daily=daily, store=store))
+        jobs.append(run_slack_http(library, settings=settings, daily=daily, store=store, texts=texts))
     elif role.slack == "socket":
         from bot.slack import run_slack_socket
 
-        jobs.append(run_slack_socket(library, settings=settings, daily=daily))
+        jobs.append(run_slack_socket(library, settings=settings, daily=daily, texts=texts))
     if not role.chosen and "slack" not in deliverers and settings.slack_bot_token:
         # Otherwise the channels set up on Slack would go quiet without a word.
         log.warning("Slack is not started: SLACK_BOT_TOKEN needs SLACK_APP_TOKEN or SLACK_SIGNING_SECRET as well")
@@ -235,6 +237,20 @@ async def _serve_with(store: Store, settings: Settings, library: Library, role: 
         ", ".join(sorted(role.daily)) or "off (another process posts them)",
     )
     await _until_first_ends([*jobs, _until_terminated()])
+
+
+def server_texts(store: Store, settings: Settings, library: Library) -> ServerTexts:
+    """The servers' own texts on this process's database, within the settings' limits and memory budget."""
+    from typing import cast
+
+    from bot.server_texts import Libraries, ServerTexts
+    from bot.store.base import SqlStore
+    from bot.store.texts import TextShelf
+
+    shelf = TextShelf(cast(SqlStore, store))
+    budget = settings.server_text_memory_mb * 1024 * 1024
+    libraries = Libraries(library, shelf, memory_budget_bytes=budget, cache_dir=settings.cache_dir)
+    return ServerTexts(shelf, libraries, max_bytes=settings.server_text_max_bytes, max_texts=settings.server_texts_max)
 
 
 def _count_errors(handler: logging.Handler) -> None:

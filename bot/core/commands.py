@@ -240,9 +240,19 @@ def is_ref(text: str) -> bool:
 
 
 def answer(
-    library: Library, line: str, *, today: dt.date, rng: random.Random, prefix: str = "/", offset: int = 0
+    library: Library,
+    line: str,
+    *,
+    today: dt.date,
+    rng: random.Random,
+    prefix: str = "/",
+    offset: int = 0,
+    default: str | None = None,
 ) -> Reply:
-    """Answer a typed command such as `quote 3.2`, `/search enemy`, `3.2` (a quote) or plain words (a search)."""
+    """Answer a typed command such as `quote 3.2`, `/search enemy`, `3.2` (a quote) or plain words (a search).
+
+    `default` is the text a command that reads one text uses when it names none (a server's chosen text).
+    """
     text = clean_input(line, limit=MAX_QUERY_CHARS + 50)
     try:
         text, chosen = parse_options(text)
@@ -257,7 +267,7 @@ def answer(
             return search(library, text, offset=offset, within=chosen)
         if name == "search":
             return search(library, rest, offset=offset, within=chosen)
-        document = _one_text(library, chosen)
+        document = _one_text(library, chosen) or default
         if is_ref(text):
             return quote(library, text, document=document, rng=rng)
         if name == "quote":

@@ -17,9 +17,11 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import DEFAULT_SLACK_COMMAND, ConfigError
+from bot.server_texts import Libraries, ServerTexts
 from bot.slack import listeners
 from bot.slack.installations import DatabaseInstallationStore, DatabaseOAuthStateStore
 from bot.slack.study import SlackStudy, slack_study
+from bot.slack.texts import SlackTexts
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -151,10 +153,12 @@ def build_app(
     now: Callable[[], dt.datetime] = utc_now,
     store: Store | None = None,
     study: SlackStudy | None = None,
+    texts: ServerTexts | None = None,
 ) -> AsyncApp:
     """A configured AsyncApp: HTTP mode when signing_secret is given, Socket Mode otherwise.
 
-    With `oauth`, installs and OAuth states are kept in `store`, the project's database.
+    With `oauth`, installs and OAuth states are kept in `store`, the project's database. With `texts`, each
+    workspace reads its own texts too and manages them with the shortcut and `/speech text`.
     """
     command = check_command_name(command_name)
     http_mode = signing_secret is not None
@@ -182,7 +186,8 @@ def build_app(
         user_facing_authorize_error_message=NOT_INSTALLED,
     )
     daily_commands = None
-    study = study or slack_study(library, daily, command, now)
+    libraries = workspace_libraries(library, texts)
+    study = study or slack_study(libraries, daily, command, now)
     if daily is not None:
         from bot.slack.daily import SlackDailyCommands
 
@@ -193,9 +198,21 @@ def build_app(
         now,
     )
     listeners.register(
-        app, library, command_name=command, today=today, daily=daily_commands, removal=removal, study=study
+        app,
+        libraries,
+        command_name=command,
+        today=today,
+        daily=daily_commands,
+        removal=removal,
+        study=study,
+        texts=SlackTexts(texts, command, now) if texts is not None else None,
     )
     return app
+
+
+def workspace_libraries(library: Library, texts: ServerTexts | None) -> Libraries:
+    """Each workspace's library: the service's when workspaces have texts of their own, else the shared one."""
+    return texts.libraries if texts is not None else Libraries(library)
 
 
 async def skip_slack_retries(

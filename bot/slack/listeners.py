@@ -23,10 +23,12 @@ from bot.core import commands
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.render import SOMETHING_WRONG, quotation
-from bot.core.replies import Reply
+from bot.core.replies import HelpReply, Reply
 from bot.metrics import METRICS
+from bot.server_texts import Libraries, scope_of
 from bot.slack import blocks, study_blocks
 from bot.slack.daily_words import read_daily_words
+from bot.slack.texts import ADD_TEXT_SHORTCUT, CONFIRM_REMOVE_ACTION, SlackTexts, texts_help
 
 if TYPE_CHECKING:
     from bot.slack.daily import SlackDailyCommands
@@ -42,6 +44,8 @@ UNINSTALLED = "the app was removed from this Slack workspace; reinstall it and r
 REVOKED = "the app's Slack access to this workspace was revoked; reinstall it and run daily setup again"
 STUDY_SUBCOMMANDS = frozenset({"quiz", "concordance", "trend", "card"})
 NO_DAILY_POSTS = "Scheduled daily posts are not switched on for this bot; `daily` alone shows today's passage."
+NO_TEXTS = "A workspace's own texts need the bot's database, which this process was started without."
+LIBRARY_WAIT = 2.0  # seconds to wait for a workspace's library before acking and answering afterwards
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 
 log = logging.getLogger("speechbot.slack")
@@ -49,13 +53,14 @@ log = logging.getLogger("speechbot.slack")
 
 @dataclass
 class SpeechListeners:
-    """The bot's Slack listeners, bound to one library, command name and clock."""
+    """The bot's Slack listeners, bound to the workspaces' libraries, a command name and a clock."""
 
-    library: Library
+    libraries: Libraries
     command_name: str
     today: Callable[[], dt.date]
     daily: SlackDailyCommands | None = None
     study: SlackStudy | None = None
+    texts: SlackTexts | None = None
     rng: random.Random = field(default_factory=random.Random)
     _continued: dict[tuple[str, str, int], None] = field(default_factory=dict)
 
@@ -92,6 +97,14 @@ class SpeechListeners:
                     else:
                         await self._send(respond, await self.daily.run(subcommand, command, client))
                 return
+        if words and words[0].lower() == "text":
+            await ack()  # a workspace's texts live in the database; removing asks Slack who is an admin
+            async with _always_answered(respond, "text command"):
+                listed = blocks.error_message(NO_TEXTS)
+                if self.texts is not None:
+                    listed = await self.texts.run(words, command, client)
+                await self._send(respond, listed)
+            return
         if words and self.study is not None and words[0].lower() in STUDY_SUBCOMMANDS:
             await ack()  # quizzes, charts and cards talk to the database and Slack's API: answer afterwards
             async with _always_answered(respond, "study command"):
@@ -99,20 +112,40 @@ class SpeechListeners:
                 if message is not None:
                     await self._send(respond, message)
             return
+        team, channel = command.get("team_id"), command.get("channel_id")
+        reading = asyncio.ensure_future(self._reading(team, channel))
+        done, _ = await asyncio.wait({reading}, timeout=LIBRARY_WAIT)
+        if not done:
+            await ack()  # a workspace's texts are being indexed for the first time: answer through response_url
         try:
+            library, default = await reading
             today = await self._channel_today(command) if is_daily else self.today()
             prefix = f"{self.command_name} "
-            reply = commands.answer(self.library, text, today=today, rng=self.rng, prefix=prefix)
+            reply = commands.answer(library, text, today=today, rng=self.rng, prefix=prefix, default=default)
+            if isinstance(reply, HelpReply):
+                reply = HelpReply(f"{reply.text}\n{texts_help(self.command_name)}")
             message = blocks.render(reply)
         except Exception:
             log.exception("Slack command failed")  # the traceback, not the user's text
             message = blocks.error_message(SOMETHING_WRONG)
-        if len(message.parts()) == 1:
+        if done and len(message.parts()) == 1:
             await ack(**message.as_kwargs())
             return
-        await ack()
+        if done:
+            await ack()
         async with _always_answered(respond, "long answer"):
             await self._send(respond, message)
+
+    async def _reading(self, team: str | None, channel: str | None) -> tuple[Library, str | None]:
+        """The workspace's library and the text its commands read when they name none (the channel's first)."""
+        scope = scope_of(PLATFORM, team)
+        library = await asyncio.to_thread(self.libraries.for_scope, scope)
+        default = await asyncio.to_thread(self.libraries.default_document, scope, channel)
+        return library, default
+
+    async def library_of(self, body: dict[str, Any]) -> Library:
+        """The library of the workspace a button was pressed in."""
+        return await asyncio.to_thread(self.libraries.for_scope, scope_of(PLATFORM, team_of(body)))
 
     async def _channel_today(self, command: dict[str, Any]) -> dt.date:
         """Today where the channel's own daily post is scheduled, so `daily` shows the same day; else UTC."""
@@ -152,7 +185,7 @@ class SpeechListeners:
     async def _continue(self, body: dict[str, Any], respond: AsyncRespond) -> None:
         value = blocks.button_value(_action_value(body))
         number = value.get("n")
-        message = self._rebuild(value)
+        message = self._rebuild(await self.library_of(body), value)
         if message is None or not isinstance(number, int) or not 0 < number < len(message.parts()):
             await respond(**blocks.error_message("That button has expired; ask for the passage again.").as_kwargs())
             return
@@ -167,7 +200,7 @@ class SpeechListeners:
         await respond(**pressed.as_kwargs(), replace_original=True)  # the same part, without its button
         await self._send(respond, message, first=number, room=BURST - 1)
 
-    def _rebuild(self, value: dict[str, Any]) -> blocks.SlackMessage | None:
+    def _rebuild(self, library: Library, value: dict[str, Any]) -> blocks.SlackMessage | None:
         """The long answer a Continue button belongs to, rendered again from the ref it names."""
         kind, document, ref = value.get("k"), value.get("d"), value.get("r")
         if not isinstance(document, str):
@@ -176,15 +209,15 @@ class SpeechListeners:
             if kind == "quote" and isinstance(ref, str):
                 heading, shared_by = value.get("h"), value.get("s")
                 return blocks.quotation_message(
-                    quotation(self.library.document(document).passage(ref)),
+                    quotation(library.document(document).passage(ref)),
                     heading=heading if isinstance(heading, str) else None,
                     shared_by=shared_by if isinstance(shared_by, str) and _USER_ID.match(shared_by) else None,
                     public=value.get("p") is not False,
                 )
             if kind == "context" and isinstance(ref, str):
-                return blocks.render(commands.context(self.library, ref, document=document))
+                return blocks.render(commands.context(library, ref, document=document))
             if kind == "about":
-                return blocks.render(commands.about(self.library, document=document))
+                return blocks.render(commands.about(library, document=document))
         except UserError:
             return None
         return None
@@ -201,7 +234,8 @@ class SpeechListeners:
         if not isinstance(ref, str) or not ref or not isinstance(document, str):
             await respond(**blocks.error_message("That button has expired; search again.").as_kwargs())
             return
-        reply = _guarded(lambda: commands.quote(self.library, ref, document=document, rng=self.rng))
+        library = await self.library_of(body)
+        reply = _guarded(lambda: commands.quote(library, ref, document=document, rng=self.rng))
         message = blocks.render(reply, shared_by=_user_id(body))
         await self._send(respond, message, room=BURST - 1)
         if message.public:
@@ -220,7 +254,8 @@ class SpeechListeners:
             await respond(**blocks.error_message("That button has expired; search again.").as_kwargs())
             return
         doc = document if isinstance(document, str) and document else None
-        reply = _guarded(lambda: commands.search(self.library, query, document=doc, offset=offset))
+        library = await self.library_of(body)
+        reply = _guarded(lambda: commands.search(library, query, document=doc, offset=offset))
         await respond(**blocks.render(reply).as_kwargs(), replace_original=True)
 
 
@@ -255,17 +290,21 @@ class RemovalListeners:
 
 def register(
     app: AsyncApp,
-    library: Library,
+    libraries: Libraries,
     *,
     command_name: str,
     today: Callable[[], dt.date],
     daily: SlackDailyCommands | None = None,
     removal: RemovalListeners | None = None,
     study: SlackStudy | None = None,
+    texts: SlackTexts | None = None,
 ) -> SpeechListeners:
     """Register every Slack listener in one visible place."""
-    listeners = SpeechListeners(library, command_name, today, daily, study)
+    listeners = SpeechListeners(libraries, command_name, today, daily, study, texts)
     app.command(command_name)(listeners.on_command)
+    app.message_shortcut(ADD_TEXT_SHORTCUT)(texts.on_add_file if texts is not None else _texts_unavailable)
+    if texts is not None:
+        app.action(CONFIRM_REMOVE_ACTION)(texts.on_confirm_remove)
     app.action(blocks.POST_ACTION)(listeners.on_post)
     app.action(blocks.MORE_ACTION)(listeners.on_more)
     app.action(blocks.CONTINUE_ACTION)(listeners.on_continue)
@@ -276,6 +315,20 @@ def register(
         app.action(re.compile(rf"^{study_blocks.QUIZ_ACTION}_\d$"))(study.on_answer)
         app.action(study_blocks.CONCORDANCE_ACTION)(study.on_concordance_more)
     return listeners
+
+
+async def _texts_unavailable(ack: AsyncAck, respond: AsyncRespond) -> None:
+    """The add-file shortcut in a process without a database: say so instead of failing silently."""
+    await ack()
+    await respond(**blocks.error_message(NO_TEXTS).as_kwargs(), replace_original=False)
+
+
+def team_of(body: dict[str, Any]) -> str | None:
+    """The workspace a button press or shortcut came from."""
+    team = body.get("team")
+    found = team.get("id") if isinstance(team, dict) else team
+    found = found or (body.get("user") or {}).get("team_id")
+    return found if isinstance(found, str) and found else None
 
 
 @contextlib.asynccontextmanager

@@ -30,6 +30,7 @@ from bot.slack.app import (
     oauth_config,
     utc_now,
     utc_today,
+    workspace_libraries,
 )
 from bot.slack.study import QuizCloser, SlackStudy, slack_study
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core import Library
     from bot.daily_service import DailyService
+    from bot.server_texts import ServerTexts
     from bot.store import Store
 
 EVENTS_PATH = "/slack/events"
@@ -168,6 +170,7 @@ async def start_slack_http(
     daily: DailyService | None = None,
     now: Callable[[], dt.datetime] = utc_now,
     store: Store | None = None,
+    texts: ServerTexts | None = None,
 ) -> SlackHttpServer:
     """Build the app, check its token and start listening; returns at once with the bound port.
 
@@ -181,7 +184,7 @@ async def start_slack_http(
         check_oauth(oauth)
         store = owned_store = open_oauth_store(oauth)
     try:
-        study = slack_study(library, daily, command_name, now)
+        study = slack_study(workspace_libraries(library, texts), daily, command_name, now)
         app = build_app(
             library,
             bot_token=bot_token,
@@ -195,6 +198,7 @@ async def start_slack_http(
             now=now,
             store=store,
             study=study,
+            texts=texts,
         )
         if oauth is None and installation_store is None:
             await check_bot_token(app)
@@ -243,6 +247,7 @@ async def run_slack_http(
     client_base_url: str | None = None,
     daily: DailyService | None = None,
     store: Store | None = None,
+    texts: ServerTexts | None = None,
 ) -> None:
     """Serve Slack's HTTP requests until cancelled (shares the caller's loop with Discord).
 
@@ -268,6 +273,7 @@ async def run_slack_http(
         client_base_url=client_base_url,
         daily=daily,
         store=store,
+        texts=texts,
     )
     try:
         await asyncio.Event().wait()
@@ -286,10 +292,11 @@ async def start_slack_socket(
     daily: DailyService | None = None,
     now: Callable[[], dt.datetime] = utc_now,
     study: SlackStudy | None = None,
+    texts: ServerTexts | None = None,
 ) -> AsyncSocketModeHandler:
     """Check both tokens, open the Socket Mode connection and return the handler (close_async() stops it)."""
     app_token = check_token(app_token, setting="SLACK_APP_TOKEN", prefix="xapp-")
-    study = study or slack_study(library, daily, command_name, now)
+    study = study or slack_study(workspace_libraries(library, texts), daily, command_name, now)
     app = build_app(
         library,
         bot_token=bot_token,
@@ -299,6 +306,7 @@ async def start_slack_socket(
         daily=daily,
         now=now,
         study=study,
+        texts=texts,
     )
     await check_bot_token(app)
     handler = AsyncSocketModeHandler(app, app_token=app_token, web_client=app.client)
@@ -326,6 +334,7 @@ async def run_slack_socket(
     command_name: str | None = None,
     client_base_url: str | None = None,
     daily: DailyService | None = None,
+    texts: ServerTexts | None = None,
 ) -> None:
     """Answer Slack over Socket Mode until cancelled: no public URL needed. Explicit values beat `settings`."""
     if settings is not None:
@@ -333,7 +342,7 @@ async def run_slack_socket(
         app_token = app_token or settings.slack_app_token
         command_name = command_name or settings.slack_command
         client_base_url = client_base_url or settings.slack_api_url
-    study = slack_study(library, daily, command_name or DEFAULT_SLACK_COMMAND, utc_now)
+    study = slack_study(workspace_libraries(library, texts), daily, command_name or DEFAULT_SLACK_COMMAND, utc_now)
     handler = await start_slack_socket(
         library,
         bot_token=bot_token,
@@ -342,6 +351,7 @@ async def run_slack_socket(
         client_base_url=client_base_url,
         daily=daily,
         study=study,
+        texts=texts,
     )
     closer = QuizCloser.start(study, handler.app)
     try:

@@ -27,6 +27,7 @@ from bot.core.quiz import MAX_ROUND, QuizKind, parse_quiz_kind
 from bot.core.trend import Bucket, trend
 from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.quiz_service import DEFAULT_SECONDS, Asked, QuizService, Reveal
+from bot.server_texts import Libraries, scope_of
 from bot.slack import study_blocks
 from bot.slack.blocks import SlackMessage, error_message
 from bot.store.base import SqlStore
@@ -79,15 +80,30 @@ def parse_quiz(words: list[str], command: str) -> QuizRequest:
 
 
 class SlackStudy:
-    """The study subcommands and buttons, bound to one library, quiz service, command name and clock."""
+    """The study subcommands and buttons, bound to the libraries, quiz service, command name and clock.
+
+    Concordances, trends and cards read the workspace's own texts too; quizzes ask from the shared library.
+    """
 
     def __init__(
-        self, library: Library, quizzes: QuizService | None, command_name: str, now: Callable[[], datetime]
+        self,
+        library: Library,
+        quizzes: QuizService | None,
+        command_name: str,
+        now: Callable[[], datetime],
+        libraries: Libraries | None = None,
     ) -> None:
         self.library = library
         self.quizzes = quizzes
         self.command_name = command_name
         self.now = now
+        self.libraries = libraries or Libraries(library)
+
+    async def _library_of(self, team: object) -> Library:
+        """The library of the workspace a command or button came from."""
+        return await asyncio.to_thread(
+            self.libraries.for_scope, scope_of(PLATFORM, team if isinstance(team, str) else None)
+        )
 
     async def run(self, words: list[str], command: dict[str, Any], client: AsyncWebClient) -> SlackMessage | None:
         """One study subcommand; a message for the asker, or None when the answer went to the channel."""
@@ -95,11 +111,12 @@ class SlackStudy:
         try:
             if name == "quiz":
                 return await self._quiz(args, command, client)
+            library = await self._library_of(command.get("team_id"))
             if name == "concordance":
-                return self._concordance(args)
+                return self._concordance(library, args)
             if name == "trend":
-                return await self._trend(args, command, client)
-            return await self._card(args, command, client)
+                return await self._trend(library, args, command, client)
+            return await self._card(library, args, command, client)
         except UserError as problem:
             return error_message(problem.message)
 
@@ -143,17 +160,19 @@ class SlackStudy:
             raise
         await self._service().posted(asked, str(posted["ts"]))
 
-    def _concordance(self, args: list[str]) -> SlackMessage:
+    def _concordance(self, library: Library, args: list[str]) -> SlackMessage:
         document, words = _split_document(args)
         if not words:
             raise UserError(f"Which word? Try `{self.command_name} concordance enemy`.")
-        texts = self._documents(document)
-        found = concordance(self.library, " ".join(words), documents=texts)
+        texts = _documents(library, document)
+        found = concordance(library, " ".join(words), documents=texts)
         doc_id = texts[0].id if document else ""
-        titles = {d.id: d.title for d in self.library.documents.values()}
+        titles = {d.id: d.title for d in library.documents.values()}
         return study_blocks.concordance_message(found, titles, 0, doc_id)
 
-    async def _trend(self, args: list[str], command: dict[str, Any], client: AsyncWebClient) -> SlackMessage:
+    async def _trend(
+        self, library: Library, args: list[str], command: dict[str, Any], client: AsyncWebClient
+    ) -> SlackMessage:
         bucket: Bucket | None = None
         words = []
         for word in args:
@@ -161,17 +180,19 @@ class SlackStudy:
                 bucket = "year" if word.lower() == "per:year" else "decade"
             else:
                 words.append(word)
-        counted = await asyncio.to_thread(trend, list(self.library.documents.values()), words, bucket=bucket)
+        counted = await asyncio.to_thread(trend, list(library.documents.values()), words, bucket=bucket)
         png = await asyncio.to_thread(trend_picture, counted)
         await self._upload(client, command, png, "trend.png", trend_summary(counted))
         return SlackMessage(text="The chart is in the channel.")
 
-    async def _card(self, args: list[str], command: dict[str, Any], client: AsyncWebClient) -> SlackMessage:
+    async def _card(
+        self, library: Library, args: list[str], command: dict[str, Any], client: AsyncWebClient
+    ) -> SlackMessage:
         document, refs = _split_document(args)
         if len(refs) != 1:
             raise UserError(f"Which passage? Try `{self.command_name} card 3.1`.")
-        png, shown = await asyncio.to_thread(card_picture, self.library, refs[0], document=document)
-        title = self.library.document(document).title
+        png, shown = await asyncio.to_thread(card_picture, library, refs[0], document=document)
+        title = library.document(document).title
         await self._upload(client, command, png, f"card-{shown}.png", f"§{shown} · {title}")
         return SlackMessage(text="The card is in the channel.")
 
@@ -228,12 +249,13 @@ class SlackStudy:
             await respond(**error_message("That button has expired; look the word up again.").as_kwargs())
             return
         try:
-            texts = self._documents(document if isinstance(document, str) and document else None)
-            found = concordance(self.library, word, documents=texts)
+            library = await self._library_of((body.get("team") or {}).get("id"))
+            texts = _documents(library, document if isinstance(document, str) and document else None)
+            found = concordance(library, word, documents=texts)
         except UserError as problem:
             await respond(**error_message(problem.message).as_kwargs())
             return
-        titles = {d.id: d.title for d in self.library.documents.values()}
+        titles = {d.id: d.title for d in library.documents.values()}
         message = study_blocks.concordance_message(found, titles, min(offset, len(found.occurrences)), document or "")
         await respond(**message.as_kwargs(), replace_original=True)
 
@@ -281,9 +303,6 @@ class SlackStudy:
             raise UserError("Quizzes need the bot's database, which this process was started without.")
         return self.quizzes
 
-    def _documents(self, document: str | None) -> list[Document]:
-        return [self.library.document(document)] if document else list(self.library.documents.values())
-
 
 async def _is_admin(client: AsyncWebClient, user: str) -> bool:
     try:
@@ -292,6 +311,10 @@ async def _is_admin(client: AsyncWebClient, user: str) -> bool:
         raise UserError("I could not check whether you are a workspace admin just now; please try again.") from error
     person = info.get("user") or {}
     return bool(person.get("is_admin") or person.get("is_owner"))
+
+
+def _documents(library: Library, document: str | None) -> list[Document]:
+    return [library.document(document)] if document else list(library.documents.values())
 
 
 def _split_document(words: list[str]) -> tuple[str | None, list[str]]:
@@ -318,11 +341,12 @@ def _value(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def slack_study(
-    library: Library, daily: DailyService | None, command_name: str, now: Callable[[], datetime]
+    libraries: Libraries, daily: DailyService | None, command_name: str, now: Callable[[], datetime]
 ) -> SlackStudy:
     """The study commands for one Slack app; quizzes keep their rounds in the daily service's database."""
-    quizzes = QuizService(QuizBook(cast(SqlStore, daily.store)), library) if daily is not None else None
-    return SlackStudy(library, quizzes, command_name, now)
+    shared = libraries.shared
+    quizzes = QuizService(QuizBook(cast(SqlStore, daily.store)), shared) if daily is not None else None
+    return SlackStudy(shared, quizzes, command_name, now, libraries)
 
 
 def clients_of(app: AsyncApp) -> ClientFor:
