@@ -27,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core import Library, commands
+from bot.core.replies import QuoteReply
 from bot.slack import blocks
 from bot.slack.runner import build_web_app, start_slack_http
 from tests.fakes.slack_api import FakeSlack
@@ -122,8 +123,8 @@ def long_quote_cost(rounds: int = 20) -> tuple[int, int, float]:
         reply = commands.answer(library, line, today=dt.date(2026, 1, 1), rng=rng, prefix="/speech ")
         parts = blocks.render(reply).parts()
     elapsed = (time.perf_counter() - started) * 1000 / rounds
-    assert reply.quotation is not None
-    return sum(len(part) for part in reply.quotation.parts), len(parts), elapsed
+    assert isinstance(reply, QuoteReply)
+    return len(reply.quotation.text), len(parts), elapsed
 
 
 async def main(requests: int, concurrency: int, rounds: int) -> None:

@@ -23,6 +23,7 @@ from bot.core.library import Library, TextFilter
 from bot.core.metadata import parse_mapping
 from bot.core.reader import LoadOptions
 from bot.core.render import EDITORIAL_LABEL, STYLES
+from bot.core.replies import ErrorReply
 from bot.core.segment import split_paragraphs
 
 PLATFORMS = ("discord", "slack")
@@ -307,7 +308,6 @@ def _read_command(args: argparse.Namespace, library: Library, settings: Settings
     if args.command == "quote":
         reply = commands.quote(library, args.ref, document=args.document, rng=random.Random())  # noqa: S311
         quote = reply.quotation
-        assert quote is not None  # noqa: S101 - a quote reply always carries its quotation
         document = library.document(quote.document)
         passage = document.passage(quote.ref)
         _emit(
@@ -326,12 +326,12 @@ def _read_command(args: argparse.Namespace, library: Library, settings: Settings
         query = " ".join(args.query)
         if args.limit < 1:
             raise UserError("--limit must be at least 1.")
-        reply = commands.search(library, query, limit=args.limit, within=_filter(args))
-        if reply.is_error and not args.json:
-            print(reply.text)
+        found = commands.search(library, query, limit=args.limit, within=_filter(args))
+        if isinstance(found, ErrorReply):
+            _emit(args, {"query": query, "hits": []}, found.text)
             return 0
-        text = render_plain(dataclasses.replace(reply, has_more=False), look)  # the console's `more` is not typed here
-        if reply.has_more:
+        text = render_plain(dataclasses.replace(found, has_more=False), look)  # the console's `more` is not typed here
+        if found.has_more:
             text += f"\n  [More results: add --limit {args.limit + commands.PAGE_SIZE}]"
         hits = [
             {
@@ -346,14 +346,14 @@ def _read_command(args: argparse.Namespace, library: Library, settings: Settings
                 "section": h.section,
                 "also_in": list(h.also_in),
             }
-            for h in reply.hits
+            for h in found.hits
         ]
         _emit(args, {"query": query, "hits": hits}, text)
     elif args.command == "daily":
         day = args.date or _today()
         document = library.document(args.document)
         passage = passage_for(day, document)
-        reply = commands.daily(library, today=day, document=document.id)
+        today = commands.daily(library, today=day, document=document.id)
         _emit(
             args,
             {
@@ -365,21 +365,21 @@ def _read_command(args: argparse.Namespace, library: Library, settings: Settings
                 "text": passage.text,
                 "citation": citation(passage),
             },
-            f"{look.title(daily_heading(day))}\n{render_plain(reply, look)}",
+            f"{look.title(daily_heading(day))}\n{render_plain(today, look)}",
         )
     elif args.command == "context":
-        reply = commands.context(library, args.ref, document=args.document)
+        view = commands.context(library, args.ref, document=args.document)
         data = {
-            "document": reply.document,
-            "paragraph": reply.paragraph,
+            "document": view.document,
+            "paragraph": view.paragraph,
             "paragraphs": [
                 {"ref": label.lstrip("§"), "text": text, "target": target}
-                for label, text, target in reply.sections
+                for label, text, target in view.sections
                 if label != EDITORIAL_LABEL
             ],
-            "editorial_notes": [text for label, text, _ in reply.sections if label == EDITORIAL_LABEL],
+            "editorial_notes": [text for label, text, _ in view.sections if label == EDITORIAL_LABEL],
         }
-        _emit(args, data, render_plain(reply, look))
+        _emit(args, data, render_plain(view, look))
     elif args.command == "cite":
         document = library.document(args.document)
         passage = document.passage(args.ref)

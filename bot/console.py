@@ -11,17 +11,29 @@ import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, assert_never
 
 from rapidfuzz import fuzz, process
 
 from bot.core import commands
-from bot.core.commands import Reply, answer, is_ref
+from bot.core.commands import answer, is_ref
 from bot.core.concordance import concordance
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.quiz import Question, parse_quiz_kind, quiz_round
 from bot.core.render import DAILY_HEADING, STYLES, also_in, hit_heading, hit_marks, marked_pieces
+from bot.core.replies import (
+    AboutReply,
+    CiteReply,
+    ContextReply,
+    DailyReply,
+    ErrorReply,
+    HelpReply,
+    QuoteReply,
+    Reply,
+    SearchReply,
+    TextsReply,
+)
 from bot.core.trend import trend
 from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.study_cli import concordance_text, question_text, verdict, write_png
@@ -86,39 +98,44 @@ def wants_colour(out: TextIO, environ: Mapping[str, str]) -> bool:
 
 def render_plain(reply: Reply, look: Look = PLAIN) -> str:
     """A reply as terminal text: matched words emphasised by `look`, citations on their own line."""
+    match reply:
+        case SearchReply():
+            return _search_text(reply, look)
+        case ContextReply():
+            return _context_text(reply, look)
+        case QuoteReply() | DailyReply():
+            quote = reply.quotation
+            return "\n".join([look.title(quote.title), quote.text, look.quiet(f"— {quote.footer}")])
+        case CiteReply() | AboutReply() | TextsReply() | HelpReply() | ErrorReply():
+            return reply.text
+        case _:
+            assert_never(reply)
+
+
+def _search_text(reply: SearchReply, look: Look) -> str:
+    first = reply.offset + 1
+    lines = [look.title(f"Results {first}-{reply.offset + len(reply.hits)} for “{reply.query}”:")]
+    for hit in reply.hits:
+        pieces = marked_pieces(hit.text, hit_marks(hit))
+        shown = "".join(look.match(piece) if bold else piece for piece, bold in pieces)
+        lines.append(f"  {hit_heading(hit)} ({hit.score}) {shown}{also_in(hit)}")
+    if reply.has_more:
+        lines.append(look.quiet("  [More results: type `more`]"))
+    return "\n".join(lines)
+
+
+def _context_text(reply: ContextReply, look: Look) -> str:
     lines: list[str] = []
-    if reply.is_error:
-        return reply.text
-    if reply.kind == "search":
-        first = reply.offset + 1
-        lines.append(look.title(f"Results {first}-{reply.offset + len(reply.hits)} for “{reply.query}”:"))
-        for hit in reply.hits:
-            pieces = marked_pieces(hit.text, hit_marks(hit))
-            shown = "".join(look.match(piece) if bold else piece for piece, bold in pieces)
-            lines.append(f"  {hit_heading(hit)} ({hit.score}) {shown}{also_in(hit)}")
-        if reply.has_more:
-            lines.append(look.quiet("  [More results: type `more`]"))
-        return "\n".join(lines)
-    if reply.kind == "context":
-        for label, text, is_target in reply.sections:
-            lines.append(f"{'▶ ' if is_target else ''}{look.title(label) if is_target else label}  {text}")
-            lines.append("")
-        steps = []
-        if reply.paragraph > 1:
-            steps.append(f"Previous: /context {reply.paragraph - 1}")
-        if reply.paragraph < reply.paragraph_count:
-            steps.append(f"Next: /context {reply.paragraph + 1}")
-        lines.append(look.quiet(f"[{' · '.join(steps)}]") if steps else "")
-        return "\n".join(lines)
-    if reply.kind == "cite":
-        return reply.text
-    if reply.quotation is not None:
-        quote = reply.quotation
-        lines.append(look.title(quote.title))
-        lines.extend(quote.parts)
-        lines.append(look.quiet(f"— {quote.footer}"))
-        return "\n".join(lines)
-    return reply.text
+    for label, text, is_target in reply.sections:
+        lines.append(f"{'▶ ' if is_target else ''}{look.title(label) if is_target else label}  {text}")
+        lines.append("")
+    steps = []
+    if reply.paragraph > 1:
+        steps.append(f"Previous: /context {reply.paragraph - 1}")
+    if reply.paragraph < reply.paragraph_count:
+        steps.append(f"Next: /context {reply.paragraph + 1}")
+    lines.append(look.quiet(f"[{' · '.join(steps)}]") if steps else "")
+    return "\n".join(lines)
 
 
 def daily_heading(day: dt.date) -> str:
@@ -178,7 +195,7 @@ class Session:
         day = self.today()  # once, so the heading and the passage agree at midnight
         reply = answer(self.library, line, today=day, rng=self.rng)
         text = self._show(reply, line)
-        return f"{self.look.title(daily_heading(day))}\n{text}" if reply.kind == "daily" else text
+        return f"{self.look.title(daily_heading(day))}\n{text}" if isinstance(reply, DailyReply) else text
 
     def _study(self, name: str, words: list[str]) -> str:
         """/concordance, /quiz, /card and /trend, with `in:<id>` picking the text."""
@@ -232,14 +249,14 @@ class Session:
         return self._show(commands.context(self.library, str(target), document=document), "")
 
     def _show(self, reply: Reply, line: str) -> str:
-        if reply.kind == "search":
+        if isinstance(reply, SearchReply):
             self._search = (line, reply.offset + len(reply.hits)) if reply.has_more else None
-        elif not reply.is_error:
+        elif not isinstance(reply, ErrorReply):
             self._search = None
-        if reply.kind == "context":
+        if isinstance(reply, ContextReply):
             self._context = (reply.document, reply.paragraph)
         text = render_plain(reply, self.look)
-        if reply.kind == "help":
+        if isinstance(reply, HelpReply):
             extra = (line.format(id=self.library.default.id) for line in CONSOLE_HELP)
             text = "\n".join([text, *extra])
         return text

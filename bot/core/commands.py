@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from dataclasses import dataclass, field
 
 from bot.core.corpus import Document
 from bot.core.daily import passage_for
@@ -13,14 +12,25 @@ from bot.core.errors import UserError
 from bot.core.library import Library, TextFilter
 from bot.core.refs import clean_input, parse_ref
 from bot.core.render import (
-    Quotation,
     about_text,
     citation,
     context_sections,
     parse_style,
     quotation,
 )
-from bot.core.search import MAX_QUERY_CHARS, Hit
+from bot.core.replies import (
+    AboutReply,
+    CiteReply,
+    ContextReply,
+    DailyReply,
+    ErrorReply,
+    HelpReply,
+    QuoteReply,
+    Reply,
+    SearchReply,
+    TextsReply,
+)
+from bot.core.search import MAX_QUERY_CHARS
 
 PAGE_SIZE = 5
 
@@ -50,38 +60,16 @@ FILTER_HELP = (
 REF_HELP = "References: `3` is paragraph 3, `3.2` its second sentence, `3.2-4` sentences 2 to 4, `3-4` two paragraphs."
 
 
-@dataclass(frozen=True)
-class Reply:
-    """One answer: a message, a quotation, search hits or a context view, and whether it may be public."""
-
-    kind: str
-    text: str = ""
-    quotation: Quotation | None = None
-    hits: list[Hit] = field(default_factory=list)
-    query: str = ""
-    offset: int = 0
-    has_more: bool = False
-    sections: list[tuple[str, str, bool]] = field(default_factory=list)
-    document: str = ""
-    paragraph: int = 0
-    paragraph_count: int = 0
-
-    @property
-    def is_error(self) -> bool:
-        """Errors are shown only to the person who asked."""
-        return self.kind == "error"
-
-
-def error(message: str) -> Reply:
+def error(message: str) -> ErrorReply:
     """A reply that explains how to fix the input."""
-    return Reply(kind="error", text=message)
+    return ErrorReply(message)
 
 
-def quote(library: Library, ref: str | None, *, document: str | None = None, rng: random.Random) -> Reply:
+def quote(library: Library, ref: str | None, *, document: str | None = None, rng: random.Random) -> QuoteReply:
     """The passage at `ref`, or a random readable passage when no ref is given."""
     doc = library.document(document)
     passage = rng.choice(doc.daily_passages) if ref is None or not clean_input(ref) else doc.passage(ref)
-    return Reply(kind="quote", quotation=quotation(passage), document=doc.id)
+    return QuoteReply(quotation(passage), document=doc.id)
 
 
 def search(
@@ -92,7 +80,7 @@ def search(
     offset: int = 0,
     limit: int = PAGE_SIZE,
     within: TextFilter | None = None,
-) -> Reply:
+) -> SearchReply | ErrorReply:
     """A page of hits; a helpful error when the query is empty or nothing in the text matches it.
 
     `by:`, `from:` and `to:` in the query narrow it like `within`, and the reply's query keeps them, so a
@@ -109,8 +97,7 @@ def search(
     if not hits:
         where = f"“{doc.title}”" if doc else ("the chosen texts" if not chosen.is_empty else "the loaded texts")
         return error(f"Nothing in {where} matches that. Try fewer or different words, or `quote` for a passage.")
-    return Reply(
-        kind="search",
+    return SearchReply(
         hits=hits[:limit],
         query=cleaned + filter_words(chosen),
         offset=offset,
@@ -119,12 +106,11 @@ def search(
     )
 
 
-def context(library: Library, ref: str, *, document: str | None = None) -> Reply:
+def context(library: Library, ref: str, *, document: str | None = None) -> ContextReply:
     """A paragraph with its neighbours, for reading a quotation in its setting."""
     doc = library.document(document)
     before, target, after = doc.context(ref)
-    return Reply(
-        kind="context",
+    return ContextReply(
         sections=context_sections(before, target, after, doc.notes),
         quotation=quotation(doc.passage(str(target.number))),
         document=doc.id,
@@ -133,27 +119,27 @@ def context(library: Library, ref: str, *, document: str | None = None) -> Reply
     )
 
 
-def daily(library: Library, *, today: dt.date, document: str | None = None) -> Reply:
+def daily(library: Library, *, today: dt.date, document: str | None = None) -> DailyReply:
     """Today's passage of the day."""
     doc = library.document(document)
-    return Reply(kind="daily", quotation=quotation(passage_for(today, doc)), document=doc.id)
+    return DailyReply(quotation(passage_for(today, doc)), document=doc.id)
 
 
-def cite(library: Library, ref: str, *, style: str | None = None, document: str | None = None) -> Reply:
+def cite(library: Library, ref: str, *, style: str | None = None, document: str | None = None) -> CiteReply:
     """A citation for a reference, ready to paste into an essay."""
     doc = library.document(document)
     passage = doc.passage(ref)
     chosen = parse_style(style)
-    return Reply(kind="cite", text=citation(passage, chosen), quotation=quotation(passage, style=chosen))
+    return CiteReply(citation(passage, chosen), quotation(passage, style=chosen), style=chosen)
 
 
-def about(library: Library, *, document: str | None = None) -> Reply:
+def about(library: Library, *, document: str | None = None) -> AboutReply:
     """The source and its introduction."""
     doc = library.document(document)
-    return Reply(kind="about", text=about_text(doc), document=doc.id)
+    return AboutReply(about_text(doc), document=doc.id)
 
 
-def texts(library: Library) -> Reply:
+def texts(library: Library) -> TextsReply:
     """The loaded texts with their ids, for `in:<id>` and `--document`."""
     lines = [
         f"`{d.id}`: {d.label} · {d.title}"
@@ -161,7 +147,7 @@ def texts(library: Library) -> Reply:
         + f" ({len(d.paragraphs)} paragraph{'' if len(d.paragraphs) == 1 else 's'})"
         for d in library.documents.values()
     ]
-    return Reply(kind="texts", text="\n".join(lines))
+    return TextsReply("\n".join(lines))
 
 
 def _when(document: Document) -> str:
@@ -169,7 +155,7 @@ def _when(document: Document) -> str:
     return meta.date.isoformat() if meta.date else (str(meta.year) if meta.year else "")
 
 
-def help_text(prefix: str = "/") -> Reply:
+def help_text(prefix: str = "/") -> HelpReply:
     """Every command with an example, in the spelling of the platform (`/` or `/speech `)."""
     lines = [f"`{prefix}{usage}`: {what}. Example: `{prefix}{example}`" for usage, what, example in COMMANDS]
     if prefix.strip() == "/":
@@ -179,7 +165,7 @@ def help_text(prefix: str = "/") -> Reply:
             f"`{prefix}daily status|preview|now|stop`"
         )
     text = "\n".join([*lines, REF_HELP, FILTER_HELP, f"A passage every morning: {daily_posts}."])
-    return Reply(kind="help", text=text)
+    return HelpReply(text)
 
 
 _OPTION = re.compile(r"(?:^|\s)(in|by|from|to):(?:\"([^\"]*)\"|(\S+))", re.IGNORECASE)

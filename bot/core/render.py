@@ -19,10 +19,10 @@ STYLES: tuple[str, ...] = get_args(Style)
 
 @dataclass(frozen=True, slots=True)
 class Quotation:
-    """A passage ready to show: heading, text in parts that fit the platform, and its citation."""
+    """A passage ready to show: heading, its whole text (each renderer splits it for its platform), citation."""
 
     title: str
-    parts: list[str]
+    text: str
     footer: str
     ref: str
     document: str
@@ -38,11 +38,11 @@ def heading(passage: Passage) -> str:
     return f"§{passage.ref} · {passage.document.title}" + (f" · {section}" if section else "")
 
 
-def quotation(passage: Passage, *, limit: int = 4000, style: Style = "mla") -> Quotation:
-    """A passage with its heading and citation, its text split to fit `limit` characters per part."""
+def quotation(passage: Passage, *, style: Style = "mla") -> Quotation:
+    """A passage with its heading and citation, its text whole."""
     return Quotation(
         title=heading(passage),
-        parts=split_text(passage.text, limit),
+        text=passage.text,
         footer=citation(passage, style),
         ref=passage.ref,
         document=passage.document.id,

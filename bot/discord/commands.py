@@ -20,6 +20,7 @@ from bot.core import commands as core
 from bot.core.errors import UserError
 from bot.core.library import Library, TextFilter
 from bot.core.render import SOMETHING_WRONG, one_line
+from bot.core.replies import ContextReply, ErrorReply, Reply, SearchReply
 from bot.core.schedule import local_date_of
 from bot.discord import embeds
 
@@ -167,17 +168,16 @@ def _command_name(interaction: Interaction) -> str:
 
 async def answer(
     interaction: Interaction,
-    reply: core.Reply,
+    reply: Reply,
     *,
     private: bool,
     view: discord.ui.View | None = None,
-    style: str = "mla",
 ) -> None:
     """Render a core reply: errors always privately, everything else public unless asked otherwise."""
-    if reply.is_error:
+    if isinstance(reply, ErrorReply):
         await say_privately(interaction, reply.text)
         return
-    found = embeds.reply_embeds(reply, titles(library_of(interaction)), style=style)
+    found = embeds.reply_embeds(reply, titles(library_of(interaction)))
     await send(interaction, found, ephemeral=private, view=view)
 
 
@@ -238,7 +238,7 @@ class MoreResults(
         except UserError as problem:
             await say_privately(interaction, problem.message)
             return
-        if reply.is_error:
+        if isinstance(reply, ErrorReply):
             await say_privately(interaction, "No more results.")
             return
         await interaction.response.edit_message(
@@ -323,7 +323,7 @@ class ContextStep(
         await interaction.response.edit_message(embeds=page, view=view, allowed_mentions=NO_MENTIONS)
 
 
-def search_view(reply: core.Reply, owner: int, private: bool) -> discord.ui.View | None:
+def search_view(reply: SearchReply, owner: int, private: bool) -> discord.ui.View | None:
     """A "More results" button when there are more hits and the state fits in a custom_id."""
     offset = reply.offset + len(reply.hits)
     if not reply.has_more or not MoreResults.fits(reply.query, reply.document, offset, owner):
@@ -334,7 +334,7 @@ def search_view(reply: core.Reply, owner: int, private: bool) -> discord.ui.View
 
 
 def context_page(
-    reply: core.Reply, part: int, owner: int, private: bool
+    reply: ContextReply, part: int, owner: int, private: bool
 ) -> tuple[list[discord.Embed], discord.ui.View]:
     """One message of a context view and its buttons: a view longer than a message is paged, never cut."""
     pages = embeds.batches(embeds.context_embeds(reply))
@@ -342,7 +342,7 @@ def context_page(
     return pages[part], context_view(reply, owner, private, part=part, parts=len(pages))
 
 
-def context_view(reply: core.Reply, owner: int, private: bool, *, part: int = 0, parts: int = 1) -> discord.ui.View:
+def context_view(reply: ContextReply, owner: int, private: bool, *, part: int = 0, parts: int = 1) -> discord.ui.View:
     """Previous / Next paragraph, disabled at the start and end of the text; part buttons when paged."""
     view = discord.ui.View(timeout=None)
     here, last, doc = reply.paragraph, reply.paragraph_count, reply.document
@@ -484,9 +484,9 @@ class SpeechCommands(commands.Cog):
             )
             await answer(interaction, reply, private=private)
             return
-        reply = await off_loop(core.search, self.library, _MENTIONS.sub(" ", query), document=document, within=within)
-        view = None if reply.is_error else search_view(reply, interaction.user.id, private)
-        await answer(interaction, reply, private=private, view=view)
+        found = await off_loop(core.search, self.library, _MENTIONS.sub(" ", query), document=document, within=within)
+        view = search_view(found, interaction.user.id, private) if isinstance(found, SearchReply) else None
+        await answer(interaction, found, private=private, view=view)
 
     @app_commands.command(name="context")
     @app_commands.describe(ref=REF_HELP, document=DOCUMENT_HELP, private=PRIVATE_HELP)
@@ -530,7 +530,7 @@ class SpeechCommands(commands.Cog):
     ) -> None:
         """A ready citation with paragraph numbers, in MLA, APA or Chicago style."""
         reply = core.cite(self.library, ref, style=style, document=document)
-        await answer(interaction, reply, private=False, style=style)
+        await answer(interaction, reply, private=False)
 
     @app_commands.command(name="about")
     @app_commands.describe(document=DOCUMENT_HELP)

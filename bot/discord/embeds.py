@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import assert_never
 
 import discord
 from discord.utils import escape_markdown
 
-from bot.core.commands import Reply
 from bot.core.render import (
     Quotation,
     also_in,
@@ -17,6 +17,17 @@ from bot.core.render import (
     marked_pieces,
     one_line,
     split_text,
+)
+from bot.core.replies import (
+    AboutReply,
+    Answer,
+    CiteReply,
+    ContextReply,
+    DailyReply,
+    HelpReply,
+    QuoteReply,
+    SearchReply,
+    TextsReply,
 )
 
 COLOUR = discord.Colour(0x9B2C2C)
@@ -42,21 +53,15 @@ def _embed(title: str | None, description: str) -> discord.Embed:
     )
 
 
-def _quotation(reply: Reply) -> Quotation:
-    if reply.quotation is None:
-        raise ValueError(f"a {reply.kind} reply without a quotation")
-    return reply.quotation
-
-
 def quotation_embeds(quotation: Quotation) -> list[discord.Embed]:
     """A passage as embeds: the heading on the first, the parts marked (1/3), the citation under the last."""
-    parts = [piece for part in quotation.parts for piece in split_text(part, DESCRIPTION_LIMIT)]
+    parts = split_text(quotation.text, PART_LIMIT)
     embeds = [_embed(quotation.title if i == 0 else None, part) for i, part in enumerate(parts)]
     embeds[-1].set_footer(text=clip(quotation.footer, FOOTER_LIMIT))
     return embeds
 
 
-def hit_line(reply: Reply, index: int, show_document: bool) -> str:
+def hit_line(reply: SearchReply, index: int, show_document: bool) -> str:
     """One search hit: its ref in bold, the sentence with the matched words in bold."""
     hit = reply.hits[index]
     before, matched, after = highlight_parts(hit)
@@ -75,7 +80,7 @@ def hit_line(reply: Reply, index: int, show_document: bool) -> str:
     return f"**{escape_markdown(heading)}** {body}{escape_markdown(also_in(hit))}"
 
 
-def search_embed(reply: Reply, title_of: dict[str, str]) -> discord.Embed:
+def search_embed(reply: SearchReply, title_of: dict[str, str]) -> discord.Embed:
     """A page of search hits; the query is echoed escaped in the title, never in message content."""
     documents = {hit.document for hit in reply.hits}
     show_document = len(title_of) > 1 and not reply.document  # searching several texts: each hit names its own
@@ -88,14 +93,14 @@ def search_embed(reply: Reply, title_of: dict[str, str]) -> discord.Embed:
     return embed
 
 
-def context_embeds(reply: Reply) -> list[discord.Embed]:
+def context_embeds(reply: ContextReply) -> list[discord.Embed]:
     """A paragraph between its neighbours; the asked-for paragraph's label is marked."""
     blocks = []
     for label, text, is_target in reply.sections:
         heading = f"**{label}** ◀" if is_target else f"**{label}**"
         blocks.append(f"{heading}\n{text}")
     text = "\n\n".join(blocks)
-    quotation = _quotation(reply)
+    quotation = reply.quotation
     parts = [text] if len(text) <= DESCRIPTION_LIMIT else split_text(text, PART_LIMIT)
     title = f"Context of {quotation.title}"
     embeds = [_embed(title if i == 0 else None, part) for i, part in enumerate(parts)]
@@ -104,9 +109,9 @@ def context_embeds(reply: Reply) -> list[discord.Embed]:
     return embeds
 
 
-def citation_embed(reply: Reply, style: str) -> discord.Embed:
+def citation_embed(reply: CiteReply) -> discord.Embed:
     """A citation on its own, easy to copy."""
-    return _embed(f"{style.upper()} citation · {_quotation(reply).title}", reply.text)
+    return _embed(f"{reply.style.upper()} citation · {reply.quotation.title}", reply.text)
 
 
 def text_embeds(title: str, text: str) -> list[discord.Embed]:
@@ -115,18 +120,23 @@ def text_embeds(title: str, text: str) -> list[discord.Embed]:
     return [_embed(title if i == 0 else None, part) for i, part in enumerate(parts)]
 
 
-def reply_embeds(reply: Reply, title_of: dict[str, str], *, style: str = "mla") -> list[discord.Embed]:
+def reply_embeds(reply: Answer, title_of: dict[str, str]) -> list[discord.Embed]:
     """Any successful core reply as embeds."""
-    if reply.kind == "search":
-        return [search_embed(reply, title_of)]
-    if reply.kind == "context":
-        return context_embeds(reply)
-    if reply.kind == "cite":
-        return [citation_embed(reply, style)]
-    if reply.quotation is not None:
-        return quotation_embeds(reply.quotation)
-    title = title_of.get(reply.document, "speechbot") if reply.kind == "about" else "speechbot"
-    return text_embeds(title, reply.text)
+    match reply:
+        case SearchReply():
+            return [search_embed(reply, title_of)]
+        case ContextReply():
+            return context_embeds(reply)
+        case CiteReply():
+            return [citation_embed(reply)]
+        case QuoteReply() | DailyReply():
+            return quotation_embeds(reply.quotation)
+        case AboutReply():
+            return text_embeds(title_of.get(reply.document, "speechbot"), reply.text)
+        case TextsReply() | HelpReply():
+            return text_embeds("speechbot", reply.text)
+        case _:
+            assert_never(reply)
 
 
 def batches(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
-from bot.core.commands import Reply
 from bot.core.render import DAILY_HEADING, Quotation, also_in, hit_heading, split_text
+from bot.core.replies import (
+    AboutReply,
+    CiteReply,
+    ContextReply,
+    DailyReply,
+    ErrorReply,
+    HelpReply,
+    QuoteReply,
+    Reply,
+    SearchReply,
+    TextsReply,
+)
 from bot.core.search import Hit
 
 Block = dict[str, Any]
@@ -23,8 +33,6 @@ MESSAGE_TEXT_LIMIT = 12_000
 POST_ACTION = "speech_post"
 MORE_ACTION = "speech_more"
 CONTINUE_ACTION = "speech_continue"
-PUBLIC_KINDS = frozenset({"quote", "daily", "context"})
-_PART_MARKER = re.compile(r" \(\d+/\d+\)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,31 +162,34 @@ def _as_quote(mrkdwn: str) -> str:
 
 def render(reply: Reply, *, shared_by: str | None = None) -> SlackMessage:
     """The Slack message for a core reply: quotes and context public, everything else only for the asker."""
-    match reply.kind:
-        case "error":
+    match reply:
+        case ErrorReply():
             return error_message(reply.text)
-        case "search":
+        case SearchReply():
             return search_message(reply)
-        case "quote" | "daily" if reply.quotation is not None:
-            heading = DAILY_HEADING if reply.kind == "daily" else None
-            return quotation_message(reply.quotation, heading=heading, shared_by=shared_by)
-        case "context" if reply.quotation is not None:
+        case QuoteReply():
+            return quotation_message(reply.quotation, shared_by=shared_by)
+        case DailyReply():
+            return quotation_message(reply.quotation, heading=DAILY_HEADING, shared_by=shared_by)
+        case ContextReply():
             return context_message(reply)
-        case "cite" if reply.quotation is not None:
+        case CiteReply():
             blocks = [section(escape(reply.text)), context(escape(reply.quotation.title))]
             return SlackMessage(text=_fallback(reply.text), blocks=blocks)
-        case "about":
+        case AboutReply():
             origin = {"k": "about", "d": reply.document}
             return SlackMessage(text=_fallback(reply.text), blocks=text_sections(reply.text), origin=origin)
-        case _:
+        case TextsReply() | HelpReply():
             return SlackMessage(text=_fallback(reply.text), blocks=text_sections(reply.text))
+        case _:
+            assert_never(reply)
 
 
 def quotation_message(
     q: Quotation, *, heading: str | None = None, shared_by: str | None = None, public: bool = True
 ) -> SlackMessage:
     """A quotation (public unless said otherwise): the passage as blockquotes, then ref, title and citation."""
-    text = _joined_parts(q.parts)
+    text = q.text
     notes = [f"*{escape(q.title)}*", escape(q.footer)]
     if shared_by:
         notes.append(f"shared by <@{shared_by}>")  # shared_by is a checked user id, never user text
@@ -188,18 +199,18 @@ def quotation_message(
     return SlackMessage(_fallback(f"{q.title}: {text}"), blocks, public=public, footer=1, origin=origin)
 
 
-def context_message(reply: Reply) -> SlackMessage:
+def context_message(reply: ContextReply) -> SlackMessage:
     """A paragraph with its neighbours; the target paragraph as a blockquote so it stands out."""
     blocks: list[Block] = []
     for label, text, is_target in reply.sections:
         blocks += text_sections(text, quote=is_target, label=label)
-    title, footer = (reply.quotation.title, reply.quotation.footer) if reply.quotation else ("", "")
+    title, footer = reply.quotation.title, reply.quotation.footer
     blocks.append(context(f"*{escape(title)}*", escape(footer)))
-    origin = {"k": "context", "d": reply.document, "r": reply.quotation.ref} if reply.quotation else None
+    origin = {"k": "context", "d": reply.document, "r": reply.quotation.ref}
     return SlackMessage(_fallback(f"Context of {title}"), blocks, public=True, footer=1, origin=origin)
 
 
-def search_message(reply: Reply) -> SlackMessage:
+def search_message(reply: SearchReply) -> SlackMessage:
     """Ranked hits, matched words bold, each with "Post to channel", and "More results" to page on."""
     first, last = reply.offset + 1, reply.offset + len(reply.hits)
     blocks: list[Block] = [section(f"Results {first}–{last} for “{escape(reply.query)}”:")]
@@ -243,13 +254,6 @@ def _clip(hit: Hit, limit: int = 1500) -> tuple[str, tuple[int, int]]:
     if len(hit.text) <= limit or hit.match[1] > limit:
         return hit.text[: max(limit, hit.match[1])], hit.match
     return hit.text[:limit].rstrip() + "…", hit.match
-
-
-def _joined_parts(parts: Sequence[str]) -> str:
-    """The core split for its own limit; undo the `(1/3)` marks so text_sections can split for Slack's."""
-    if len(parts) <= 1:
-        return parts[0] if parts else ""
-    return " ".join(_PART_MARKER.sub("", part) for part in parts)
 
 
 def _fallback(text: str) -> str:

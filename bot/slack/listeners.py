@@ -23,6 +23,7 @@ from bot.core import commands
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.render import SOMETHING_WRONG, quotation
+from bot.core.replies import Reply
 from bot.metrics import METRICS
 from bot.slack import blocks, study_blocks
 from bot.slack.daily_words import read_daily_words
@@ -288,7 +289,7 @@ async def _always_answered(respond: AsyncRespond, what: str) -> AsyncIterator[No
             await respond(**blocks.error_message(SOMETHING_WRONG).as_kwargs())
 
 
-def _guarded(make: Callable[[], commands.Reply]) -> commands.Reply:
+def _guarded(make: Callable[[], Reply]) -> Reply:
     """The core's reply, with a UserError from a stale button turned into an error reply."""
     try:
         return make()

@@ -11,6 +11,17 @@ import pytest
 from bot.core import commands
 from bot.core.commands import answer
 from bot.core.library import Library, TextFilter
+from bot.core.replies import (
+    AboutReply,
+    CiteReply,
+    ContextReply,
+    ErrorReply,
+    HelpReply,
+    QuoteReply,
+    Reply,
+    SearchReply,
+    TextsReply,
+)
 from tests.core.test_library import _reader
 
 TODAY = dt.date(2026, 11, 28)
@@ -22,20 +33,20 @@ def ask(library: Library, line: str):  # type: ignore[no-untyped-def]
 
 def test_a_bare_reference_quotes_it(library: Library) -> None:
     reply = ask(library, "3.2")
-    assert reply.kind == "quote"
+    assert isinstance(reply, QuoteReply)
     assert reply.quotation is not None and reply.quotation.ref == "3.2"
 
 
 @pytest.mark.parametrize(("line", "ref"), [("§§3", "3"), ("3—4", "3-4"), ("para 5", "5"), ("¶ 2.1", "2.1")])
 def test_every_reference_form_quote_takes_also_quotes_when_typed_bare(library: Library, line: str, ref: str) -> None:
     reply = ask(library, line)
-    assert reply.kind == "quote"
+    assert isinstance(reply, QuoteReply)
     assert reply.quotation is not None and reply.quotation.ref == ref
 
 
 def test_plain_words_search(library: Library) -> None:
     reply = ask(library, "/speech enemy of the peopel")
-    assert reply.kind == "search"
+    assert isinstance(reply, SearchReply)
     assert reply.hits[0].paragraph == 3
 
 
@@ -59,23 +70,27 @@ def test_daily_is_the_passage_of_the_day(library: Library) -> None:
 @pytest.mark.parametrize(
     ("line", "kind", "fragment"),
     [
-        ("/cite 5 apa", "cite", "para. 5"),
-        ("/context 1", "context", ""),
-        ("/about", "about", "Editor's introduction"),
-        ("/help", "help", "/cite <ref>"),
-        ("", "help", "/quote"),
-        ("/texts", "texts", "secret-speech"),
-        ("/quote 12", "error", "The speech has 7 paragraphs"),
-        ("/search xyzzy", "error", "Nothing in"),
-        ("/search ", "error", "Type some words"),
-        ("/cite 5 harvard", "error", "Citation styles"),
-        ("/quote 3 in:nope", "error", "Loaded texts"),
+        ("/cite 5 apa", CiteReply, "para. 5"),
+        ("/about", AboutReply, "Editor's introduction"),
+        ("/help", HelpReply, "/cite <ref>"),
+        ("", HelpReply, "/quote"),
+        ("/texts", TextsReply, "secret-speech"),
+        ("/quote 12", ErrorReply, "The speech has 7 paragraphs"),
+        ("/search xyzzy", ErrorReply, "Nothing in"),
+        ("/search ", ErrorReply, "Type some words"),
+        ("/cite 5 harvard", ErrorReply, "Citation styles"),
+        ("/quote 3 in:nope", ErrorReply, "Loaded texts"),
     ],
 )
-def test_commands_answer_or_explain(library: Library, line: str, kind: str, fragment: str) -> None:
+def test_commands_answer_or_explain(library: Library, line: str, kind: type[Reply], fragment: str) -> None:
     reply = ask(library, line)
-    assert reply.kind == kind
-    assert fragment in reply.text
+    assert isinstance(reply, kind)
+    assert fragment in getattr(reply, "text", "")
+
+
+def test_context_answers_with_a_context_reply(library: Library) -> None:
+    reply = ask(library, "/context 1")
+    assert isinstance(reply, ContextReply) and reply.paragraph == 1 and reply.quotation.ref == "1"
 
 
 def test_context_includes_neighbours_and_marks_the_target(library: Library) -> None:
@@ -94,7 +109,7 @@ def test_in_option_picks_a_document(two_texts: Library) -> None:
 
 def test_mention_tricks_are_just_words(library: Library) -> None:
     reply = ask(library, "@everyone <@&123> <!channel>")
-    assert reply.kind == "error"
+    assert isinstance(reply, ErrorReply)
 
 
 def test_by_from_and_to_options_filter_a_search(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -102,9 +117,9 @@ def test_by_from_and_to_options_filter_a_search(tmp_path) -> None:  # type: igno
 
     reader = _reader(tmp_path)
     reply = ask(reader, 'search freedom by:"Frederick Douglass"')
-    assert reply.kind == "search" and {h.document for h in reply.hits} == {"douglass-1852"}
+    assert isinstance(reply, SearchReply) and {h.document for h in reply.hits} == {"douglass-1852"}
     reply = ask(reader, "freedom from:1862 to:1862")
-    assert reply.kind == "search" and {h.document for h in reply.hits} == {"lincoln-1862"}
+    assert isinstance(reply, SearchReply) and {h.document for h in reply.hits} == {"lincoln-1862"}
     reply = ask(reader, "/quote 1 in:gettysburg")
     assert reply.quotation is not None and reply.quotation.title == "§1 · The Gettysburg Address · Part One"
     assert ask(reader, "freedom from:soon").text == "`from:` takes a year, for example `from:1861`."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.corpus import parse_document
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.render import citation, quotation, split_text
@@ -43,7 +44,7 @@ def test_unknown_citation_style_says_which_exist(library: Library) -> None:
 def test_quotation_carries_ref_title_and_citation(library: Library) -> None:
     quote = quotation(library.document().passage("3.2"))
     assert quote.title == "§3.2 · Khrushchev's Secret Speech, 1956"
-    assert quote.parts[0].startswith("This term automatically")
+    assert quote.text.startswith("This term automatically")
     assert quote.footer.endswith("par. 3.")
 
 
@@ -116,3 +117,11 @@ def test_apa_sentence_case_keeps_names_the_text_never_writes_in_lower_case() -> 
 
 def test_apa_uses_the_sentence_case_title_from_metadata(library: Library) -> None:
     assert "Khrushchev's secret speech, 1956 [Speech, excerpt," in citation(library.document().passage("1"), "apa")
+
+
+def test_a_long_passage_is_handed_over_whole_for_each_platform_to_split() -> None:
+    text = " ".join(f"Sentence number {n} of a long paragraph." for n in range(300))
+    passage = parse_document(f"Long\n\n* * *\n\n{text}\n", doc_id="long").passage("1")
+    quote = quotation(passage)
+    assert len(quote.text) > 4096  # longer than a Discord embed, a Slack section and a Slack message
+    assert quote.text == passage.text and "(1/" not in quote.text
