@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from bot.config import ConfigError, Settings
 from bot.core.library import Library
+from bot.server_texts import Libraries, ServerTexts
 
 if TYPE_CHECKING:
     from bot.daily_service import DailyService
@@ -99,11 +100,14 @@ class SpeechBot(commands.Bot):
         data_dir: Path,
         sync_on_start: bool = True,
         daily: DailyService | None = None,
+        texts: ServerTexts | None = None,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         bound_request_time(self.http)
         self.library = library
+        self.libraries = texts.libraries if texts is not None else Libraries(library)  # one per server
+        self.server_texts = texts
         self.data_dir = data_dir
         self.sync_on_start = sync_on_start
         self.daily = daily
@@ -123,11 +127,14 @@ class ShardedSpeechBot(commands.AutoShardedBot):
         data_dir: Path,
         sync_on_start: bool = True,
         daily: DailyService | None = None,
+        texts: ServerTexts | None = None,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         bound_request_time(self.http)
         self.library = library
+        self.libraries = texts.libraries if texts is not None else Libraries(library)  # one per server
+        self.server_texts = texts
         self.data_dir = data_dir
         self.sync_on_start = sync_on_start
         self.daily = daily
@@ -164,9 +171,12 @@ async def prepare(bot: AnyBot) -> None:
     from bot.discord.commands import register
     from bot.discord.daily import DailyContext, register_daily
     from bot.discord.study import register_study
+    from bot.discord.texts import register_texts
 
     await register(bot)
     await register_study(bot)
+    if bot.server_texts is not None:
+        await register_texts(bot, bot.server_texts)
     bot.add_dynamic_items(DailyContext)  # buttons on earlier daily posts work even with posting switched off
     if bot.daily is not None:
         await register_daily(bot, bot.daily)
@@ -188,6 +198,7 @@ def build_bot(
     auto_shard: bool = False,
     sync_on_start: bool = True,
     daily: DailyService | None = None,
+    texts: ServerTexts | None = None,
     guild_ready_timeout: float = 2.0,
 ) -> AnyBot:
     """A bot for this library: sharded when shards are given or asked for, else one connection."""
@@ -200,11 +211,12 @@ def build_bot(
             data_dir=data_dir,
             sync_on_start=sync_on_start,
             daily=daily,
+            texts=texts,
             shard_ids=shard_ids,
             shard_count=shard_count,
             **options,
         )
-    return SpeechBot(library, data_dir=data_dir, sync_on_start=sync_on_start, daily=daily, **options)
+    return SpeechBot(library, data_dir=data_dir, sync_on_start=sync_on_start, daily=daily, texts=texts, **options)
 
 
 # -- command-tree hashing ----------------------------------------------------------------------------------

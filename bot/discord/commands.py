@@ -23,6 +23,7 @@ from bot.core.render import SOMETHING_WRONG, one_line
 from bot.core.replies import ContextReply, ErrorReply, Reply, SearchReply
 from bot.core.schedule import local_date_of
 from bot.discord import embeds
+from bot.server_texts import Libraries, scope_of
 
 if TYPE_CHECKING:
     from bot.discord.client import AnyBot
@@ -58,12 +59,33 @@ async def off_loop(work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R
     return await asyncio.get_running_loop().run_in_executor(_LIBRARY_WORKER, functools.partial(work, *args, **kwargs))
 
 
+def server_scope(interaction: Interaction) -> str | None:
+    """The interaction's server scope when the bot is installed in that server; None in DMs and user installs."""
+    if interaction.guild_id is None or not interaction.is_guild_integration():
+        return None
+    return scope_of(DAILY_PLATFORM, str(interaction.guild_id))
+
+
 def library_of(interaction: Interaction) -> Library:
-    """The library the bot was started with (buttons and autocomplete only get the interaction)."""
-    library = getattr(interaction.client, "library", None)
-    if not isinstance(library, Library):
-        raise RuntimeError("the Discord client has no library attached")
-    return library
+    """The library of the interaction's server: global texts plus its own (DMs and user installs: global)."""
+    libraries = getattr(interaction.client, "libraries", None)
+    if not isinstance(libraries, Libraries):
+        raise RuntimeError("the Discord client has no libraries attached")
+    return libraries.for_scope(server_scope(interaction))
+
+
+def default_of(interaction: Interaction, document: str | None) -> str | None:
+    """The text a command reads: the one named, else the channel's or the server's default (None: the first)."""
+    libraries = getattr(interaction.client, "libraries", None)
+    if document or not isinstance(libraries, Libraries):
+        return document
+    return libraries.default_document(server_scope(interaction), str(interaction.channel_id or ""))
+
+
+async def reading(interaction: Interaction, document: str | None) -> tuple[Library, str | None]:
+    """The interaction's library (a server's is built off the loop at its first use) and the text to read."""
+    library = await off_loop(library_of, interaction)
+    return library, default_of(interaction, document)
 
 
 def titles(library: Library) -> dict[str, str]:
@@ -361,7 +383,7 @@ def context_view(reply: ContextReply, owner: int, private: bool, *, part: int = 
 async def document_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The loaded texts whose id or title contains what was typed."""
     needle = current.casefold().strip()
-    library = library_of(interaction)
+    library = await off_loop(library_of, interaction)
     found = [
         app_commands.Choice(name=embeds.clip(doc.title, CHOICE_CHARS), value=doc_id)
         for doc_id, doc in library.documents.items()
@@ -373,7 +395,8 @@ async def document_choices(interaction: Interaction, current: str) -> list[app_c
 async def speaker_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The speakers of the loaded texts whose name contains what was typed."""
     needle = current.casefold().strip()
-    speakers = sorted({d.meta.speaker for d in library_of(interaction).documents.values() if d.meta.speaker})
+    library = await off_loop(library_of, interaction)
+    speakers = sorted({d.meta.speaker for d in library.documents.values() if d.meta.speaker})
     found = [app_commands.Choice(name=embeds.clip(s, CHOICE_CHARS), value=s[:CHOICE_CHARS]) for s in speakers]
     return [choice for choice in found if needle in choice.value.casefold()][:CHOICES_LIMIT]
 
@@ -382,7 +405,7 @@ async def query_choices(interaction: Interaction, current: str) -> list[app_comm
     """The best matching sentences while typing; picking one sends `§ref doc`, which quotes it."""
     if not current.strip():
         return []
-    library = library_of(interaction)
+    library = await off_loop(library_of, interaction)
     document = getattr(interaction.namespace, "document", None) or None
     try:
         hits = await off_loop(library.search, current, limit=CHOICES_LIMIT, document=document, prefix=True)
@@ -432,8 +455,7 @@ EXAMPLES = {
 class SpeechCommands(commands.Cog):
     """The reading commands: quote, search, context, daily, cite, about, help."""
 
-    def __init__(self, library: Library, rng: random.Random | None = None) -> None:
-        self.library = library
+    def __init__(self, rng: random.Random | None = None) -> None:
         self.rng = rng or random.Random()  # noqa: S311 - picking a passage to read, not a secret
 
     @app_commands.command(name="quote")
@@ -451,7 +473,8 @@ class SpeechCommands(commands.Cog):
         private: bool = False,
     ) -> None:
         """Quote a passage: a random one, or the one at a reference like 3.2."""
-        reply = await off_loop(core.quote, self.library, ref, document=document, rng=self.rng)
+        library, document = await reading(interaction, document)
+        reply = await off_loop(core.quote, library, ref, document=document, rng=self.rng)
         await answer(interaction, reply, private=private)
 
     @app_commands.command(name="search")
@@ -478,13 +501,12 @@ class SpeechCommands(commands.Cog):
         """Find sentences by the words you remember, with the matching words in bold."""
         within = TextFilter(speaker=by, year_from=from_year, year_to=to_year)
         picked = _PICKED.match(query.strip())
+        library = await off_loop(library_of, interaction)  # a search looks in every text unless one is named
         if picked:
-            reply = await off_loop(
-                core.quote, self.library, picked["ref"], document=picked["doc"] or document, rng=self.rng
-            )
+            reply = await off_loop(core.quote, library, picked["ref"], document=picked["doc"] or document, rng=self.rng)
             await answer(interaction, reply, private=private)
             return
-        found = await off_loop(core.search, self.library, _MENTIONS.sub(" ", query), document=document, within=within)
+        found = await off_loop(core.search, library, _MENTIONS.sub(" ", query), document=document, within=within)
         view = search_view(found, interaction.user.id, private) if isinstance(found, SearchReply) else None
         await answer(interaction, found, private=private, view=view)
 
@@ -499,7 +521,8 @@ class SpeechCommands(commands.Cog):
         private: bool = False,
     ) -> None:
         """Read a paragraph with the one before and after; Previous and Next walk the text."""
-        reply = await off_loop(core.context, self.library, ref, document=document)
+        library, document = await reading(interaction, document)
+        reply = await off_loop(core.context, library, ref, document=document)
         page, view = context_page(reply, 0, interaction.user.id, private)
         await interaction.response.send_message(embeds=page, view=view, ephemeral=private, allowed_mentions=NO_MENTIONS)
 
@@ -509,7 +532,8 @@ class SpeechCommands(commands.Cog):
     async def daily(self, interaction: Interaction, document: str | None = None, private: bool = False) -> None:
         """Today's passage: the same for everyone today, a new one tomorrow."""
         today = await channel_today(interaction)
-        await answer(interaction, core.daily(self.library, today=today, document=document), private=private)
+        library, document = await reading(interaction, document)
+        await answer(interaction, core.daily(library, today=today, document=document), private=private)
 
     @app_commands.command(name="cite")
     @app_commands.describe(ref=REF_HELP, style="Citation style (MLA when left out)", document=DOCUMENT_HELP)
@@ -529,7 +553,8 @@ class SpeechCommands(commands.Cog):
         document: str | None = None,
     ) -> None:
         """A ready citation with paragraph numbers, in MLA, APA or Chicago style."""
-        reply = core.cite(self.library, ref, style=style, document=document)
+        library, document = await reading(interaction, document)
+        reply = core.cite(library, ref, style=style, document=document)
         await answer(interaction, reply, private=False)
 
     @app_commands.command(name="about")
@@ -537,7 +562,8 @@ class SpeechCommands(commands.Cog):
     @app_commands.autocomplete(document=document_choices)
     async def about(self, interaction: Interaction, document: str | None = None) -> None:
         """Where the text comes from, who spoke, and the editor's introduction."""
-        await answer(interaction, core.about(self.library, document=document), private=False)
+        library, document = await reading(interaction, document)
+        await answer(interaction, core.about(library, document=document), private=False)
 
     @app_commands.command(name="help")
     async def help(self, interaction: Interaction) -> None:
@@ -552,5 +578,5 @@ class SpeechCommands(commands.Cog):
 
 async def register(bot: AnyBot) -> None:
     """Add the reading commands and the buttons that must work after a restart."""
-    await bot.add_cog(SpeechCommands(bot.library))
+    await bot.add_cog(SpeechCommands())
     bot.add_dynamic_items(MoreResults, ContextStep)
