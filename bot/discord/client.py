@@ -19,6 +19,10 @@ from discord.ext import commands
 
 from bot.config import ConfigError, Settings
 from bot.core.library import Library
+from bot.discord.commands import register
+from bot.discord.daily import DailyContext, register_daily
+from bot.discord.replies import reply_error
+from bot.discord.study import register_study
 
 if TYPE_CHECKING:
     from bot.daily_service import DailyService
@@ -67,8 +71,6 @@ class SpeechTree(app_commands.CommandTree[Any]):
 
     async def on_error(self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
         """Turn bad input into an ephemeral hint; never leave the user without an answer."""
-        from bot.discord.commands import reply_error
-
         await reply_error(interaction, error)
 
 
@@ -161,12 +163,8 @@ AnyBot = SpeechBot | ShardedSpeechBot
 
 async def prepare(bot: AnyBot) -> None:
     """Add the commands and the restart-proof buttons; sync commands when their payload changed."""
-    from bot.discord.commands import register
-    from bot.discord.daily import DailyContext, register_daily
-    from bot.discord.study import register_study
-
-    await register(bot)
-    await register_study(bot)
+    await register(bot, bot.library)
+    await register_study(bot, bot.library, bot.daily.store if bot.daily is not None else None)
     bot.add_dynamic_items(DailyContext)  # buttons on earlier daily posts work even with posting switched off
     if bot.daily is not None:
         await register_daily(bot, bot.daily)
