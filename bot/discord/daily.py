@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.core import Passage, UserError
 from bot.core import commands as core
 from bot.core.render import DAILY_HEADING, quotation
-from bot.core.schedule import timezone_suggestions
+from bot.core.zones import timezone_suggestions
 from bot.daily_service import DailyService
 from bot.discord import embeds
 from bot.discord.replies import NO_MENTIONS, Bot, Interaction, answer, library_of, say_privately, send
