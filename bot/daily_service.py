@@ -15,10 +15,10 @@ from bot.core.schedule import (
     describe_run,
     format_local_time,
     local_date_of,
-    match_timezone,
     next_run_with_date,
     parse_local_time,
 )
+from bot.core.zones import match_timezone
 from bot.scheduler import Scheduler, planned_passage
 from bot.store import Store, Subscription, SubscriptionSpec
 from bot.store.models import Days, Mode

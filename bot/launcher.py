@@ -7,12 +7,14 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, _shard_ids
+from bot.console import start_console
 from bot.core.library import Library
+from bot.store import Store, open_store, upgrade
 
 if TYPE_CHECKING:
     import discord
@@ -20,9 +22,13 @@ if TYPE_CHECKING:
     from bot.discord.daily import DiscordDeliverer
     from bot.metrics import Metrics
     from bot.scheduler import Scheduler
-    from bot.store import Store
 
 log = logging.getLogger("speechbot")
+
+NO_PLATFORM_HINT = (
+    "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so here is the offline console.\n"
+    "To connect a bot, put DISCORD_TOKEN (or SLACK_BOT_TOKEN with SLACK_APP_TOKEN) in .env; see README.md."
+)
 
 
 def dispatch(args: argparse.Namespace, settings: Settings, load_library: Callable[[], Library]) -> int:
@@ -32,8 +38,6 @@ def dispatch(args: argparse.Namespace, settings: Settings, load_library: Callabl
     if args.command in (None, "run"):
         return run(args, settings, load_library())
     if args.command == "db":
-        from bot.store import upgrade
-
         applied = upgrade(settings.database_url, settings.data_dir)
         print(f"Applied migrations: {', '.join(applied)}." if applied else "The database is up to date.")
         return 0
@@ -107,12 +111,10 @@ def _slack_can_post(settings: Settings) -> bool:
 
 def run(args: argparse.Namespace | None, settings: Settings, library: Library) -> int:
     """Start the platforms this process is for in one event loop, or the offline console when none is configured."""
-    from bot.cli import NO_PLATFORM_HINT, console
-
     role = plan(args, settings)
     if role is None:
         print(NO_PLATFORM_HINT)
-        return console(library, settings)
+        return start_console(library, settings)
     if args is not None:
         settings = _with_overrides(args, settings)
     try:
@@ -123,10 +125,6 @@ def run(args: argparse.Namespace | None, settings: Settings, library: Library) -
 
 
 def _with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
-    from dataclasses import replace
-
-    from bot.config import _shard_ids
-
     changes: dict[str, object] = {}
     if getattr(args, "port", None):
         changes["port"] = args.port
@@ -161,8 +159,6 @@ def warn_about_disk(settings: Settings, *, cwd: Path | None = None) -> None:
 
 def _open_store(settings: Settings, *, migrate: bool = True) -> Store:
     """The configured database, or one line saying why it cannot be opened."""
-    from bot.store import open_store
-
     try:
         return open_store(settings.database_url, settings.data_dir, migrate=migrate)
     except ConfigError:

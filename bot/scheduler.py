@@ -14,9 +14,10 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal, ParamSpec, Protocol, TypeVar
 
+from bot.clock import Clock, utc_now
 from bot.core import Library, Passage, UserError
 from bot.core.daily import nth_passage
 from bot.core.schedule import is_posting_day, local_date_of, next_run_with_date, run_at
@@ -33,7 +34,6 @@ UNEXPECTED_ERROR_BACKOFF = timedelta(minutes=5)  # a subscription that broke une
 # the day was first claimed.
 CLOCK_SKEW = timedelta(minutes=10)
 
-Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 ShardFilter = Callable[[Subscription], bool]
 # sent: posted; found: an earlier attempt's post was found and confirmed; already: the day was done;
@@ -86,11 +86,6 @@ class Deliverer(Protocol):
 def is_ready(deliverer: Deliverer) -> bool:
     """Whether the platform can take posts yet; a deliverer may say `ready = False` while its bot logs in."""
     return bool(getattr(deliverer, "ready", True))
-
-
-def utc_now() -> datetime:
-    """The real clock; tests pass their own."""
-    return datetime.now(UTC)
 
 
 def discord_shard_filter(shard_ids: Iterable[int], shard_count: int) -> ShardFilter:

@@ -19,6 +19,11 @@ from discord.ext import commands
 
 from bot.config import ConfigError, Settings
 from bot.core.library import Library
+from bot.discord.commands import register
+from bot.discord.daily import DailyContext, register_daily
+from bot.discord.replies import reply_error
+from bot.discord.study import register_study
+from bot.discord.texts import register_texts
 from bot.server_texts import Libraries, ServerTexts
 
 if TYPE_CHECKING:
@@ -68,8 +73,6 @@ class SpeechTree(app_commands.CommandTree[Any]):
 
     async def on_error(self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
         """Turn bad input into an ephemeral hint; never leave the user without an answer."""
-        from bot.discord.commands import reply_error
-
         await reply_error(interaction, error)
 
 
@@ -106,7 +109,7 @@ class SpeechBot(commands.Bot):
         super().__init__(**options)
         bound_request_time(self.http)
         self.library = library
-        self.libraries = texts.libraries if texts is not None else Libraries(library)  # one per server
+        self.libraries = texts.libraries if texts is not None else Libraries(library)  # each server's library
         self.server_texts = texts
         self.data_dir = data_dir
         self.sync_on_start = sync_on_start
@@ -133,7 +136,7 @@ class ShardedSpeechBot(commands.AutoShardedBot):
         super().__init__(**options)
         bound_request_time(self.http)
         self.library = library
-        self.libraries = texts.libraries if texts is not None else Libraries(library)  # one per server
+        self.libraries = texts.libraries if texts is not None else Libraries(library)  # each server's library
         self.server_texts = texts
         self.data_dir = data_dir
         self.sync_on_start = sync_on_start
@@ -168,13 +171,8 @@ AnyBot = SpeechBot | ShardedSpeechBot
 
 async def prepare(bot: AnyBot) -> None:
     """Add the commands and the restart-proof buttons; sync commands when their payload changed."""
-    from bot.discord.commands import register
-    from bot.discord.daily import DailyContext, register_daily
-    from bot.discord.study import register_study
-    from bot.discord.texts import register_texts
-
     await register(bot)
-    await register_study(bot)
+    await register_study(bot, bot.library, bot.daily.store if bot.daily is not None else None)
     if bot.server_texts is not None:
         await register_texts(bot, bot.server_texts)
     bot.add_dynamic_items(DailyContext)  # buttons on earlier daily posts work even with posting switched off

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 import discord
@@ -13,19 +13,9 @@ from discord.ext import commands
 
 from bot.core.errors import UserError
 from bot.discord import embeds
-from bot.discord.commands import (
-    CHOICE_CHARS,
-    CHOICES_LIMIT,
-    NO_MENTIONS,
-    Interaction,
-    document_choices,
-    say_privately,
-    server_scope,
-)
+from bot.discord.commands import CHOICE_CHARS, CHOICES_LIMIT, document_choices
+from bot.discord.replies import NO_MENTIONS, Bot, Interaction, say_privately, server_scope
 from bot.server_texts import ServerText, ServerTexts
-
-if TYPE_CHECKING:
-    from bot.discord.client import AnyBot
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +240,7 @@ class TextCommands(commands.GroupCog, group_name="text", group_description="This
         await say_privately(interaction, "The bundled texts are shown in this server again.")
 
 
-async def register_texts(bot: AnyBot, service: ServerTexts) -> None:
+async def register_texts(bot: Bot, service: ServerTexts) -> None:
     """Add the /text group and its restart-proof confirmation button."""
     await bot.add_cog(TextCommands(service))
     bot.add_dynamic_items(ConfirmRemoval)

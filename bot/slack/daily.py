@@ -20,7 +20,7 @@ from bot.core.schedule import local_date_of
 from bot.daily_service import DailyService, parse_days, parse_mode
 from bot.scheduler import PermanentDeliveryError, TransientDeliveryError
 from bot.slack import blocks
-from bot.slack.app import check_token, oauth_config
+from bot.slack.config import check_token, oauth_config
 from bot.slack.daily_words import DailySubcommand
 from bot.slack.installations import DatabaseInstallationStore
 from bot.store import Subscription
