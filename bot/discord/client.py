@@ -172,7 +172,7 @@ AnyBot = SpeechBot | ShardedSpeechBot
 async def prepare(bot: AnyBot) -> None:
     """Add the commands and the restart-proof buttons; sync commands when their payload changed."""
     await register(bot)
-    await register_study(bot, bot.library, bot.daily.store if bot.daily is not None else None)
+    await register_study(bot, bot.libraries, bot.daily.store if bot.daily is not None else None)
     if bot.server_texts is not None:
         await register_texts(bot, bot.server_texts)
     bot.add_dynamic_items(DailyContext)  # buttons on earlier daily posts work even with posting switched off

@@ -14,6 +14,7 @@ from bot.core import index_cache
 from bot.core.library import Library, seeds_dir
 from bot.core.search import SearchIndex
 from bot.server_texts.memory import BudgetCache, SizeGauge, reclaim_frozen
+from bot.server_texts.scopes import scope_of
 from bot.server_texts.upload import rebuild
 from bot.store.texts import ScopeSettings, StoredText, TextShelf
 
@@ -172,6 +173,13 @@ class Libraries:
         if self._cache_dir is None:
             return None
         return self._cache_dir / "server-texts" / re.sub(r"[^A-Za-z0-9_-]", "-", scope)
+
+
+def library_for(source: Library | Libraries, platform: str, workspace_id: str | None) -> Library:
+    """The library a server or workspace reads, for services handed either one library or every server's."""
+    if isinstance(source, Library):
+        return source
+    return source.for_scope(scope_of(platform, workspace_id))
 
 
 def _without_content(stored: list[StoredText]) -> list[StoredText]:
