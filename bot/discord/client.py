@@ -25,7 +25,7 @@ from bot.discord.replies import reply_error
 from bot.discord.study import register_study
 
 if TYPE_CHECKING:
-    from bot.daily_service import DailyService
+    from bot.daily.service import DailyService
 
 log = logging.getLogger(__name__)
 
