@@ -1,4 +1,8 @@
-"""Starting the bots and the set-up tasks; platform packages are imported only here, and only when used."""
+"""Starting the bots and the set-up tasks.
+
+The platform packages (discord, slack_bolt, aiohttp and the health server on it) are imported inside the
+functions that start them, so `speechbot search` and the console never load them.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +14,22 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlencode
 
 from bot.config import ConfigError, Settings, _shard_ids
 from bot.console import start_console
 from bot.core.library import Library
+from bot.daily.delivery import Deliverer
+from bot.daily.scheduler import Scheduler, TickReport
+from bot.daily.service import DailyService
+from bot.daily.shards import discord_shard_filter
+from bot.metrics import METRICS, ErrorCounter, Metrics
 from bot.store import Store, open_store, upgrade
 
 if TYPE_CHECKING:
     import discord
 
     from bot.discord.daily import DiscordDeliverer
-    from bot.metrics import Metrics
-    from bot.scheduler import Scheduler
 
 log = logging.getLogger("speechbot")
 
@@ -180,9 +188,6 @@ async def _serve(settings: Settings, library: Library, role: Plan) -> None:
 
 
 async def _serve_with(store: Store, settings: Settings, library: Library, role: Plan) -> None:
-    from bot.daily_service import DailyService
-    from bot.metrics import METRICS, ErrorCounter
-    from bot.scheduler import Deliverer, discord_shard_filter
 
     if settings.health_port is not None and role.slack == "http" and settings.health_port == settings.port:
         raise ConfigError("--health-port must differ from the Slack HTTP port, which serves /healthz and /metrics too.")
@@ -242,7 +247,6 @@ def _count_errors(handler: logging.Handler) -> None:
 
 def _metered_scheduler(metrics: Metrics) -> type[Scheduler]:
     """The scheduler, with each pass's TickReport counted into `metrics` (daily posts sent, failed, paused …)."""
-    from bot.scheduler import Scheduler, TickReport
 
     class MeteredScheduler(Scheduler):
         async def tick(self) -> TickReport:
@@ -328,7 +332,6 @@ def _discord_task(args: argparse.Namespace, settings: Settings, load_library: Ca
 
 async def discord_sync(settings: Settings, library: Library, *, guild_id: int | None, clear: bool = False) -> str:
     """`speechbot discord sync`: publish the tree `run` publishes (daily commands included); the line to print."""
-    from bot.daily_service import DailyService
     from bot.discord import sync_commands
 
     # The same DailyService `run` builds (without a scheduler: nothing is posted), so the tree is the same.
@@ -361,7 +364,6 @@ async def discord_sync(settings: Settings, library: Library, *, guild_id: int | 
 
 def user_install_url(application_id: int) -> str:
     """The link that adds the app to a person's own account (Discord's user install, integration_type 1)."""
-    from urllib.parse import urlencode
 
     query = urlencode({"client_id": application_id, "integration_type": 1, "scope": "applications.commands"})
     return f"https://discord.com/oauth2/authorize?{query}"

@@ -27,7 +27,7 @@ from bot.discord.texts import register_texts
 from bot.server_texts import Libraries, ServerTexts
 
 if TYPE_CHECKING:
-    from bot.daily_service import DailyService
+    from bot.daily.service import DailyService
 
 log = logging.getLogger(__name__)
 

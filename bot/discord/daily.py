@@ -18,10 +18,10 @@ from bot.core import Passage, UserError
 from bot.core import commands as core
 from bot.core.render import DAILY_HEADING, quotation
 from bot.core.zones import timezone_suggestions
-from bot.daily_service import DailyService
+from bot.daily.delivery import PermanentDeliveryError, TransientDeliveryError
+from bot.daily.service import DailyService
 from bot.discord import embeds
 from bot.discord.replies import NO_MENTIONS, Bot, Interaction, answer, library_of, say_privately, send
-from bot.scheduler import PermanentDeliveryError, TransientDeliveryError
 from bot.store import Subscription
 
 log = logging.getLogger(__name__)

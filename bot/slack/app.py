@@ -31,7 +31,7 @@ from bot.slack.study import SlackStudy, slack_study
 
 if TYPE_CHECKING:
     from bot.core import Library
-    from bot.daily_service import DailyService
+    from bot.daily.service import DailyService
     from bot.store import Store
 
 NOT_INSTALLED = ":warning: Speechbot is not installed in this workspace; ask an admin to install it again."

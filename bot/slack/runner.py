@@ -28,7 +28,7 @@ from bot.store import Store, open_store
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core import Library
-    from bot.daily_service import DailyService
+    from bot.daily.service import DailyService
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 from bot.core import Library
-from bot.daily_service import DailyService
+from bot.daily.service import DailyService
 from bot.slack import OAuthConfig, manifest
 from bot.slack.config import BOT_SCOPES
 from bot.slack.runner import start_slack_http
