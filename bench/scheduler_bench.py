@@ -26,7 +26,7 @@ from aiohttp import ClientSession, web
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.core import Library, Passage
-from bot.scheduler import Scheduler
+from bot.daily.scheduler import Scheduler
 from bot.store import Store, Subscription, SubscriptionSpec, open_store
 
 NOW = datetime(2026, 3, 10, 7, 30, tzinfo=UTC)

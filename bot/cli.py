@@ -14,25 +14,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from bot import study_cli, texts_cli
+from bot import launcher, study_cli, texts_cli
+from bot.clock import Clock, today_utc, utc_now
 from bot.config import ConfigError, Settings, load_settings
+from bot.console import Look, daily_heading, render_plain, start_console, wants_colour
 from bot.core import commands
 from bot.core.corpus import Document
+from bot.core.daily import passage_for
 from bot.core.errors import UserError
 from bot.core.library import Library, TextFilter
 from bot.core.metadata import parse_mapping
 from bot.core.reader import LoadOptions
-from bot.core.render import EDITORIAL_LABEL, STYLES
+from bot.core.render import EDITORIAL_LABEL, STYLES, citation
 from bot.core.replies import ErrorReply
 from bot.core.segment import split_paragraphs
 
 PLATFORMS = ("discord", "slack")
 DAILY_MODES = ("started", "all", "off")
-
-NO_PLATFORM_HINT = (
-    "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so here is the offline console.\n"
-    "To connect a bot, put DISCORD_TOKEN (or SLACK_BOT_TOKEN with SLACK_APP_TOKEN) in .env; see README.md."
-)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,11 +38,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"speechbot: {message} (try `speechbot --help`)\n")
-
-
-def _today() -> dt.date:
-    """The local calendar date of this machine, for offline commands."""
-    return dt.datetime.now().astimezone().date()
 
 
 def _date(text: str) -> dt.date:
@@ -295,12 +288,8 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     print(json.dumps(data, ensure_ascii=False) if getattr(args, "json", False) else text)
 
 
-def _read_command(args: argparse.Namespace, library: Library, settings: Settings) -> int:
+def _read_command(args: argparse.Namespace, library: Library, settings: Settings, clock: Clock) -> int:
     """quote, search, daily, context, cite, about, texts: print text or JSON."""
-    from bot.console import Look, daily_heading, render_plain, wants_colour
-    from bot.core.daily import passage_for
-    from bot.core.render import citation
-
     if args.command != "search" and args.command != "texts":
         args.document = _single(library, args)
     look = Look(colour=not getattr(args, "json", False) and wants_colour(sys.stdout, os.environ))
@@ -350,7 +339,7 @@ def _read_command(args: argparse.Namespace, library: Library, settings: Settings
         ]
         _emit(args, {"query": query, "hits": hits}, text)
     elif args.command == "daily":
-        day = args.date or _today()
+        day = args.date or today_utc(clock)  # the day the bots post for, not this machine's local day
         document = library.document(args.document)
         passage = passage_for(day, document)
         today = commands.daily(library, today=day, document=document.id)
@@ -432,20 +421,7 @@ def folders_text(settings: Settings) -> list[str]:
     ]
 
 
-def console(library: Library, settings: Settings) -> int:
-    """The offline console as a person gets it: colour on a terminal, history kept in the data folder."""
-    from bot.console import run_console, wants_colour
-
-    return run_console(
-        library,
-        today=_today,
-        rng=random.Random(),  # noqa: S311 - picking a passage to read, not a secret
-        history=settings.data_dir / "console_history",
-        colour=wants_colour(sys.stdout, os.environ),
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock = utc_now) -> int:
     """Parse the command line, load the texts and do one thing; user mistakes exit 2 with one line."""
     args = build_parser().parse_args(argv)
     try:
@@ -460,7 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 library, args.document = texts_cli.scoped(
                     settings, library, args.server, getattr(args, "document", None)
                 )
-            status = _read_command(args, library, settings)
+            status = _read_command(args, library, settings, clock)
             sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
             return status
         if args.command in study_cli.COMMANDS:
@@ -472,9 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
             return status
         if args.command == "console":
-            return console(_library(settings, args.texts, options=_options(args)), settings)
-        from bot import launcher
-
+            return start_console(_library(settings, args.texts, options=_options(args)), settings, clock=clock)
         return launcher.dispatch(
             args,
             settings,

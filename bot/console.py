@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import os
 import random
 import shutil
 import sys
@@ -15,6 +17,8 @@ from typing import TextIO, assert_never
 
 from rapidfuzz import fuzz, process
 
+from bot.clock import Clock, today_utc, utc_now
+from bot.config import Settings
 from bot.core import commands
 from bot.core.commands import answer, is_ref
 from bot.core.concordance import concordance
@@ -286,6 +290,17 @@ def completions(library: Library, before: str, word: str) -> list[str]:
         count = len(document.paragraphs[int(paragraph) - 1].sentences)
         return [ref for ref in (f"{paragraph}.{n}" for n in range(1, count + 1)) if ref.startswith(word)]
     return [ref for ref in (str(n) for n in range(1, len(document.paragraphs) + 1)) if ref.startswith(word)]
+
+
+def start_console(library: Library, settings: Settings, *, clock: Clock = utc_now) -> int:
+    """The offline console as a person gets it: colour on a terminal, history kept in the data folder."""
+    return run_console(
+        library,
+        today=functools.partial(today_utc, clock),
+        rng=random.Random(),  # noqa: S311 - picking a passage to read, not a secret
+        history=settings.data_dir / "console_history",
+        colour=wants_colour(sys.stdout, os.environ),
+    )
 
 
 def run_console(

@@ -1,4 +1,8 @@
-"""Starting the bots and the set-up tasks; platform packages are imported only here, and only when used."""
+"""Starting the bots and the set-up tasks.
+
+The platform packages (discord, slack_bolt, aiohttp and the health server on it) are imported inside the
+functions that start them, so `speechbot search` and the console never load them.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,35 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
+from urllib.parse import urlencode
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, _shard_ids
+from bot.console import start_console
 from bot.core.library import Library
+from bot.daily.delivery import Deliverer
+from bot.daily.scheduler import Scheduler, TickReport
+from bot.daily.service import DailyService
+from bot.daily.shards import discord_shard_filter
+from bot.metrics import METRICS, ErrorCounter, Metrics
+from bot.server_texts import Libraries, ServerTexts
+from bot.store import Store, open_store, upgrade
+from bot.store.base import SqlStore
+from bot.store.texts import TextShelf
 
 if TYPE_CHECKING:
     import discord
 
     from bot.discord.daily import DiscordDeliverer
-    from bot.metrics import Metrics
-    from bot.scheduler import Scheduler
-    from bot.server_texts import ServerTexts
-    from bot.store import Store
 
 log = logging.getLogger("speechbot")
+
+NO_PLATFORM_HINT = (
+    "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so here is the offline console.\n"
+    "To connect a bot, put DISCORD_TOKEN (or SLACK_BOT_TOKEN with SLACK_APP_TOKEN) in .env; see README.md."
+)
 
 
 def dispatch(args: argparse.Namespace, settings: Settings, load_library: Callable[[], Library]) -> int:
@@ -33,8 +49,6 @@ def dispatch(args: argparse.Namespace, settings: Settings, load_library: Callabl
     if args.command in (None, "run"):
         return run(args, settings, load_library())
     if args.command == "db":
-        from bot.store import upgrade
-
         applied = upgrade(settings.database_url, settings.data_dir)
         print(f"Applied migrations: {', '.join(applied)}." if applied else "The database is up to date.")
         return 0
@@ -108,12 +122,10 @@ def _slack_can_post(settings: Settings) -> bool:
 
 def run(args: argparse.Namespace | None, settings: Settings, library: Library) -> int:
     """Start the platforms this process is for in one event loop, or the offline console when none is configured."""
-    from bot.cli import NO_PLATFORM_HINT, console
-
     role = plan(args, settings)
     if role is None:
         print(NO_PLATFORM_HINT)
-        return console(library, settings)
+        return start_console(library, settings)
     if args is not None:
         settings = _with_overrides(args, settings)
     try:
@@ -124,10 +136,6 @@ def run(args: argparse.Namespace | None, settings: Settings, library: Library) -
 
 
 def _with_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
-    from dataclasses import replace
-
-    from bot.config import _shard_ids
-
     changes: dict[str, object] = {}
     if getattr(args, "port", None):
         changes["port"] = args.port
@@ -162,8 +170,6 @@ def warn_about_disk(settings: Settings, *, cwd: Path | None = None) -> None:
 
 def _open_store(settings: Settings, *, migrate: bool = True) -> Store:
     """The configured database, or one line saying why it cannot be opened."""
-    from bot.store import open_store
-
     try:
         return open_store(settings.database_url, settings.data_dir, migrate=migrate)
     except ConfigError:
@@ -185,9 +191,6 @@ async def _serve(settings: Settings, library: Library, role: Plan) -> None:
 
 
 async def _serve_with(store: Store, settings: Settings, library: Library, role: Plan) -> None:
-    from bot.daily_service import DailyService
-    from bot.metrics import METRICS, ErrorCounter
-    from bot.scheduler import Deliverer, discord_shard_filter
 
     if settings.health_port is not None and role.slack == "http" and settings.health_port == settings.port:
         raise ConfigError("--health-port must differ from the Slack HTTP port, which serves /healthz and /metrics too.")
@@ -241,12 +244,6 @@ async def _serve_with(store: Store, settings: Settings, library: Library, role: 
 
 def server_texts(store: Store, settings: Settings, library: Library) -> ServerTexts:
     """The servers' own texts on this process's database, within the settings' limits and memory budget."""
-    from typing import cast
-
-    from bot.server_texts import Libraries, ServerTexts
-    from bot.store.base import SqlStore
-    from bot.store.texts import TextShelf
-
     shelf = TextShelf(cast(SqlStore, store))
     budget = settings.server_text_memory_mb * 1024 * 1024
     libraries = Libraries(library, shelf, memory_budget_bytes=budget, cache_dir=settings.cache_dir)
@@ -262,7 +259,6 @@ def _count_errors(handler: logging.Handler) -> None:
 
 def _metered_scheduler(metrics: Metrics) -> type[Scheduler]:
     """The scheduler, with each pass's TickReport counted into `metrics` (daily posts sent, failed, paused …)."""
-    from bot.scheduler import Scheduler, TickReport
 
     class MeteredScheduler(Scheduler):
         async def tick(self) -> TickReport:
@@ -348,7 +344,6 @@ def _discord_task(args: argparse.Namespace, settings: Settings, load_library: Ca
 
 async def discord_sync(settings: Settings, library: Library, *, guild_id: int | None, clear: bool = False) -> str:
     """`speechbot discord sync`: publish the tree `run` publishes (daily commands included); the line to print."""
-    from bot.daily_service import DailyService
     from bot.discord import sync_commands
 
     # The same DailyService `run` builds (without a scheduler: nothing is posted), so the tree is the same.
@@ -381,7 +376,6 @@ async def discord_sync(settings: Settings, library: Library, *, guild_id: int | 
 
 def user_install_url(application_id: int) -> str:
     """The link that adds the app to a person's own account (Discord's user install, integration_type 1)."""
-    from urllib.parse import urlencode
 
     query = urlencode({"client_id": application_id, "integration_type": 1, "scope": "applications.commands"})
     return f"https://discord.com/oauth2/authorize?{query}"

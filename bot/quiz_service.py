@@ -16,6 +16,7 @@ from typing import Literal
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.core.quiz import Question, QuizKind, parse_quiz_kind, quiz_round
+from bot.server_texts import Libraries, library_for
 from bot.store.quiz import QuizAnswer, QuizBook, QuizQuestion, QuizScore
 
 DEFAULT_SECONDS = 60
@@ -70,7 +71,7 @@ class QuizService:
     """Runs quiz rounds on the database; every method is safe to call from several processes at once."""
 
     def __init__(
-        self, book: QuizBook, library: Library, *, new_key: Callable[[], str] = lambda: secrets.token_hex(6)
+        self, book: QuizBook, library: Library | Libraries, *, new_key: Callable[[], str] = lambda: secrets.token_hex(6)
     ) -> None:
         self.book = book
         self.library = library
@@ -93,7 +94,8 @@ class QuizService:
         """Make a round (checked here, so a bad option is refused before anything is stored) and ask question 1."""
         if not MIN_SECONDS <= seconds <= MAX_SECONDS:
             raise UserError(f"A question stays open {MIN_SECONDS} to {MAX_SECONDS} seconds.")
-        documents = [self.library.document(document)] if document else list(self.library.documents.values())
+        library = library_for(self.library, platform, workspace_id)  # the server's own texts too
+        documents = [library.document(document)] if document else list(library.documents.values())
         seed = seed or secrets.token_hex(4)
         made = quiz_round(documents, count=questions, seed=seed, kind=kind)  # refuses what cannot be asked
         return await self._ask(
@@ -185,7 +187,8 @@ class QuizService:
         return questions[record.number]
 
     def _round(self, record: QuizQuestion) -> tuple[Question, ...]:
-        documents = [self.library.document(doc_id) for doc_id in record.documents]
+        library = library_for(self.library, record.platform, record.workspace_id)
+        documents = [library.document(doc_id) for doc_id in record.documents]
         return quiz_round(documents, count=record.round_size, seed=record.seed, kind=parse_quiz_kind(record.kind))
 
     async def _ask(

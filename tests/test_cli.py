@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import argparse
 import base64
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from bot.cli import main
+from bot.core import commands
+from bot.core.library import Library
 from tests.conftest import FIXTURE_TEXTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -408,3 +413,31 @@ def test_data_dir_setting_holds_the_cache_too(tmp_path: Path) -> None:
     found = json.loads(result.stdout)
     assert (found["data_dir"], found["cache_dir"]) == (str(data), str(data / "cache"))
     assert list((data / "cache").glob("*.pickle"))
+
+
+@pytest.fixture
+def west_of_greenwich() -> Iterator[None]:
+    """The machine's zone at UTC-5 all year (POSIX TZ), restored afterwards."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "EST+5"
+    time.tzset()
+    yield
+    if saved is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+@pytest.mark.usefixtures("west_of_greenwich")
+def test_daily_at_half_past_eleven_at_night_west_of_greenwich_is_the_bots_utc_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    late = dt.datetime(2026, 3, 1, 4, 30, tzinfo=dt.UTC)
+    assert late.astimezone().strftime("%Y-%m-%d %H:%M") == "2026-02-28 23:30"  # the machine's own evening
+    assert main(["daily", "--json"], clock=lambda: late) == 0
+    shown = json.loads(capsys.readouterr().out)
+    bots = commands.daily(Library.load(), today=dt.date(2026, 3, 1))
+    assert shown["date"] == "2026-03-01" and shown["ref"] == bots.quotation.ref

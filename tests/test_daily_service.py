@@ -10,8 +10,8 @@ import pytest
 
 from bot.core import Library, Passage, UserError
 from bot.core.daily import nth_passage
-from bot.daily_service import DailyService
-from bot.scheduler import Scheduler
+from bot.daily.scheduler import Scheduler
+from bot.daily.service import DailyService
 from bot.store import Store, Subscription, open_store
 
 NOW = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)  # 07:00 in Berlin

@@ -13,14 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core import Library, Passage
-from bot.daily_service import DailyService
-from bot.scheduler import (
-    UNEXPECTED_ERROR_BACKOFF,
-    PermanentDeliveryError,
-    Scheduler,
-    TransientDeliveryError,
-    discord_shard_filter,
-)
+from bot.daily.delivery import PermanentDeliveryError, TransientDeliveryError
+from bot.daily.scheduler import UNEXPECTED_ERROR_BACKOFF, Scheduler
+from bot.daily.service import DailyService
+from bot.daily.shards import discord_shard_filter
 from bot.store import Store, Subscription, SubscriptionSpec, open_store
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -39,8 +39,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core import Library, Passage
 from bot.core.daily import nth_passage
 from bot.core.schedule import is_posting_day, local_date_of, run_at
-from bot.daily_service import DailyService
-from bot.scheduler import PermanentDeliveryError, Scheduler, TickReport, TransientDeliveryError
+from bot.daily.delivery import PermanentDeliveryError, TransientDeliveryError
+from bot.daily.scheduler import Scheduler, TickReport
+from bot.daily.service import DailyService
 from bot.slack.daily import METADATA_EVENT, SlackDeliverer
 from bot.store import Store, Subscription, open_store
 from tests.fakes.slack_api import FAKE_TEAM_ID, FakeSlack

@@ -34,6 +34,11 @@ def nth_passage(document: Document, n: int, *, mode: Mode = "shuffle", seed: str
     return passages[_cycle_order(document.id, seed, count, cycle)[position]]
 
 
+def planned_passage(document: Document, n: int, *, mode: Mode, plan: int | str) -> Passage:
+    """The n-th post of a channel's plan; the plan's id (the subscription's) seeds the shuffle, so channels differ."""
+    return nth_passage(document, n, mode=mode, seed=str(plan))
+
+
 def min_gap(count: int) -> int:
     """How many posts apart the same passage must be in a shuffle: more than half of the cycle."""
     return count // 2 + 1

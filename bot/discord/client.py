@@ -19,9 +19,15 @@ from discord.ext import commands
 
 from bot.config import ConfigError, Settings
 from bot.core.library import Library
+from bot.discord.commands import register
+from bot.discord.daily import DailyContext, register_daily
+from bot.discord.replies import reply_error
+from bot.discord.study import register_study
+from bot.discord.texts import register_texts
+from bot.server_texts import Libraries, ServerTexts
 
 if TYPE_CHECKING:
-    from bot.daily_service import DailyService
+    from bot.daily.service import DailyService
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +73,6 @@ class SpeechTree(app_commands.CommandTree[Any]):
 
     async def on_error(self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
         """Turn bad input into an ephemeral hint; never leave the user without an answer."""
-        from bot.discord.commands import reply_error
-
         await reply_error(interaction, error)
 
 
@@ -99,11 +103,14 @@ class SpeechBot(commands.Bot):
         data_dir: Path,
         sync_on_start: bool = True,
         daily: DailyService | None = None,
+        texts: ServerTexts | None = None,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         bound_request_time(self.http)
         self.library = library
+        self.libraries = texts.libraries if texts is not None else Libraries(library)  # each server's library
+        self.server_texts = texts
         self.data_dir = data_dir
         self.sync_on_start = sync_on_start
         self.daily = daily
@@ -123,11 +130,14 @@ class ShardedSpeechBot(commands.AutoShardedBot):
         data_dir: Path,
         sync_on_start: bool = True,
         daily: DailyService | None = None,
+        texts: ServerTexts | None = None,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         bound_request_time(self.http)
         self.library = library
+        self.libraries = texts.libraries if texts is not None else Libraries(library)  # each server's library
+        self.server_texts = texts
         self.data_dir = data_dir
         self.sync_on_start = sync_on_start
         self.daily = daily
@@ -161,12 +171,10 @@ AnyBot = SpeechBot | ShardedSpeechBot
 
 async def prepare(bot: AnyBot) -> None:
     """Add the commands and the restart-proof buttons; sync commands when their payload changed."""
-    from bot.discord.commands import register
-    from bot.discord.daily import DailyContext, register_daily
-    from bot.discord.study import register_study
-
     await register(bot)
-    await register_study(bot)
+    await register_study(bot, bot.libraries, bot.daily.store if bot.daily is not None else None)
+    if bot.server_texts is not None:
+        await register_texts(bot, bot.server_texts)
     bot.add_dynamic_items(DailyContext)  # buttons on earlier daily posts work even with posting switched off
     if bot.daily is not None:
         await register_daily(bot, bot.daily)
@@ -188,6 +196,7 @@ def build_bot(
     auto_shard: bool = False,
     sync_on_start: bool = True,
     daily: DailyService | None = None,
+    texts: ServerTexts | None = None,
     guild_ready_timeout: float = 2.0,
 ) -> AnyBot:
     """A bot for this library: sharded when shards are given or asked for, else one connection."""
@@ -200,11 +209,12 @@ def build_bot(
             data_dir=data_dir,
             sync_on_start=sync_on_start,
             daily=daily,
+            texts=texts,
             shard_ids=shard_ids,
             shard_count=shard_count,
             **options,
         )
-    return SpeechBot(library, data_dir=data_dir, sync_on_start=sync_on_start, daily=daily, **options)
+    return SpeechBot(library, data_dir=data_dir, sync_on_start=sync_on_start, daily=daily, texts=texts, **options)
 
 
 # -- command-tree hashing ----------------------------------------------------------------------------------

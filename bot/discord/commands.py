@@ -10,7 +10,7 @@ import random
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar
 
 import discord
 from discord import app_commands
@@ -19,17 +19,24 @@ from discord.ext import commands
 from bot.core import commands as core
 from bot.core.errors import UserError
 from bot.core.library import Library, TextFilter
-from bot.core.render import SOMETHING_WRONG, one_line
-from bot.core.replies import ContextReply, ErrorReply, Reply, SearchReply
+from bot.core.render import one_line
+from bot.core.replies import ContextReply, ErrorReply, SearchReply
 from bot.core.schedule import local_date_of
 from bot.discord import embeds
-
-if TYPE_CHECKING:
-    from bot.discord.client import AnyBot
+from bot.discord.replies import (
+    NO_MENTIONS,
+    Bot,
+    Interaction,
+    answer,
+    default_of,
+    library_of,
+    say_privately,
+    send,
+    titles,
+)
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 CUSTOM_ID_LIMIT = 100
 CHOICES_LIMIT = 25
 CHOICE_CHARS = 100
@@ -39,8 +46,6 @@ _PICKED = re.compile(r"^§(?P<ref>\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?)(?:\s+(?P<doc
 
 # Discord mention markup means nothing to the search (and is never echoed back where it could ping).
 _MENTIONS = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
-
-Interaction = discord.Interaction[Any]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -58,127 +63,10 @@ async def off_loop(work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R
     return await asyncio.get_running_loop().run_in_executor(_LIBRARY_WORKER, functools.partial(work, *args, **kwargs))
 
 
-def library_of(interaction: Interaction) -> Library:
-    """The library the bot was started with (buttons and autocomplete only get the interaction)."""
-    library = getattr(interaction.client, "library", None)
-    if not isinstance(library, Library):
-        raise RuntimeError("the Discord client has no library attached")
-    return library
-
-
-def titles(library: Library) -> dict[str, str]:
-    """Document id -> title, for footers and choices."""
-    return {doc_id: doc.title for doc_id, doc in library.documents.items()}
-
-
-# -- sending -----------------------------------------------------------------------------------------------
-
-
-async def send(
-    interaction: Interaction,
-    found: list[discord.Embed],
-    *,
-    ephemeral: bool,
-    view: discord.ui.View | None = None,
-) -> None:
-    """Answer with embeds (more messages as followups if needed), never pinging anyone."""
-    groups = embeds.batches(found)
-    extra: dict[str, Any] = {"view": view} if view is not None else {}
-    await interaction.response.send_message(
-        embeds=groups[0], ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **extra
-    )
-    for group in groups[1:]:
-        await interaction.followup.send(embeds=group, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
-
-
-async def say_privately(interaction: Interaction, text: str) -> None:
-    """A short ephemeral message (errors, refusals), as a response or a followup."""
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-
-
-STALE_COMMAND = (
-    "This command changed in an update of the bot; type it again from the list. "
-    "If the list still shows the old one, reload Discord (Ctrl+R)."
-)
-UNKNOWN_COMMAND = (
-    "This command no longer exists in this bot; it was removed in an update. "
-    "Reload Discord (Ctrl+R) to see the current commands."
-)
-UNSEEN_CHANNEL = (
-    "The bot cannot see that channel. For a private thread, add the bot to the thread first "
-    "(mention it there); otherwise give it View Channel in that channel."
-)
-UNREADABLE_OPTION = "One of the options could not be read; pick it again from Discord's list."
-
-
-def _expected_failure(error: Exception, command: str) -> str | None:
-    """The user-facing line for failures that are no bug of ours (stale commands, unseen channels), logged briefly."""
-    if isinstance(error, app_commands.CommandNotFound):
-        log.warning("Discord sent the unknown command /%s (stale commands; run `speechbot discord sync`)", command)
-        return UNKNOWN_COMMAND
-    if isinstance(error, app_commands.CommandSignatureMismatch):
-        log.warning("Discord's /%s differs from this bot's (stale commands; run `speechbot discord sync`)", command)
-        return STALE_COMMAND
-    if isinstance(error, app_commands.TransformerError) and error.__cause__ is None:  # a cause: a bug, not input
-        kind = error.type.name
-        log.info("Could not convert a %s option of /%s", kind, command)
-        return UNSEEN_CHANNEL if error.type is discord.AppCommandOptionType.channel else UNREADABLE_OPTION
-    return None
-
-
-async def reply_error(interaction: Interaction, error: Exception) -> None:
-    """Show bad input as its hint (ephemeral); log real failures and still answer."""
-    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-    command = _command_name(interaction)
-    if interaction.type is discord.InteractionType.autocomplete:
-        # A stale command's suggestions: nothing to suggest, and an autocomplete cannot carry a message.
-        if _expected_failure(original, command) is None:
-            log.error("Discord autocomplete failed", exc_info=original)
-        if not interaction.response.is_done():
-            try:
-                await interaction.response.autocomplete([])
-            except discord.HTTPException:
-                log.warning("could not answer the autocomplete of interaction %s", interaction.id)
-        return
-    expected = _expected_failure(original, command)
-    if expected is not None:
-        text = expected
-    elif isinstance(original, UserError):
-        text = original.message
-    elif isinstance(original, app_commands.CheckFailure):
-        text = str(original) or "You can't use this command here."
-    else:
-        log.error("Discord command failed", exc_info=original)
-        text = SOMETHING_WRONG
-    try:
-        await say_privately(interaction, text)
-    except discord.HTTPException:
-        log.warning("could not send the error message for interaction %s", interaction.id)
-
-
-def _command_name(interaction: Interaction) -> str:
-    """The invoked command's name as Discord sent it (known even when this bot has no such command)."""
-    data: dict[str, Any] = dict(interaction.data or {})
-    name = data.get("name")
-    return name if isinstance(name, str) and re.fullmatch(r"[\w-]{1,32}", name) else "?"
-
-
-async def answer(
-    interaction: Interaction,
-    reply: Reply,
-    *,
-    private: bool,
-    view: discord.ui.View | None = None,
-) -> None:
-    """Render a core reply: errors always privately, everything else public unless asked otherwise."""
-    if isinstance(reply, ErrorReply):
-        await say_privately(interaction, reply.text)
-        return
-    found = embeds.reply_embeds(reply, titles(library_of(interaction)))
-    await send(interaction, found, ephemeral=private, view=view)
+async def reading(interaction: Interaction, document: str | None) -> tuple[Library, str | None]:
+    """The interaction's library (a server's is built off the loop at its first use) and the text to read."""
+    library = await off_loop(library_of, interaction)
+    return library, default_of(interaction, document)
 
 
 # -- restart-proof buttons: all state lives in the custom_id -----------------------------------------------
@@ -361,7 +249,7 @@ def context_view(reply: ContextReply, owner: int, private: bool, *, part: int = 
 async def document_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The loaded texts whose id or title contains what was typed."""
     needle = current.casefold().strip()
-    library = library_of(interaction)
+    library = await off_loop(library_of, interaction)
     found = [
         app_commands.Choice(name=embeds.clip(doc.title, CHOICE_CHARS), value=doc_id)
         for doc_id, doc in library.documents.items()
@@ -373,7 +261,8 @@ async def document_choices(interaction: Interaction, current: str) -> list[app_c
 async def speaker_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The speakers of the loaded texts whose name contains what was typed."""
     needle = current.casefold().strip()
-    speakers = sorted({d.meta.speaker for d in library_of(interaction).documents.values() if d.meta.speaker})
+    library = await off_loop(library_of, interaction)
+    speakers = sorted({d.meta.speaker for d in library.documents.values() if d.meta.speaker})
     found = [app_commands.Choice(name=embeds.clip(s, CHOICE_CHARS), value=s[:CHOICE_CHARS]) for s in speakers]
     return [choice for choice in found if needle in choice.value.casefold()][:CHOICES_LIMIT]
 
@@ -382,7 +271,7 @@ async def query_choices(interaction: Interaction, current: str) -> list[app_comm
     """The best matching sentences while typing; picking one sends `§ref doc`, which quotes it."""
     if not current.strip():
         return []
-    library = library_of(interaction)
+    library = await off_loop(library_of, interaction)
     document = getattr(interaction.namespace, "document", None) or None
     try:
         hits = await off_loop(library.search, current, limit=CHOICES_LIMIT, document=document, prefix=True)
@@ -432,8 +321,7 @@ EXAMPLES = {
 class SpeechCommands(commands.Cog):
     """The reading commands: quote, search, context, daily, cite, about, help."""
 
-    def __init__(self, library: Library, rng: random.Random | None = None) -> None:
-        self.library = library
+    def __init__(self, rng: random.Random | None = None) -> None:
         self.rng = rng or random.Random()  # noqa: S311 - picking a passage to read, not a secret
 
     @app_commands.command(name="quote")
@@ -451,7 +339,8 @@ class SpeechCommands(commands.Cog):
         private: bool = False,
     ) -> None:
         """Quote a passage: a random one, or the one at a reference like 3.2."""
-        reply = await off_loop(core.quote, self.library, ref, document=document, rng=self.rng)
+        library, document = await reading(interaction, document)
+        reply = await off_loop(core.quote, library, ref, document=document, rng=self.rng)
         await answer(interaction, reply, private=private)
 
     @app_commands.command(name="search")
@@ -478,13 +367,12 @@ class SpeechCommands(commands.Cog):
         """Find sentences by the words you remember, with the matching words in bold."""
         within = TextFilter(speaker=by, year_from=from_year, year_to=to_year)
         picked = _PICKED.match(query.strip())
+        library = await off_loop(library_of, interaction)  # a search looks in every text unless one is named
         if picked:
-            reply = await off_loop(
-                core.quote, self.library, picked["ref"], document=picked["doc"] or document, rng=self.rng
-            )
+            reply = await off_loop(core.quote, library, picked["ref"], document=picked["doc"] or document, rng=self.rng)
             await answer(interaction, reply, private=private)
             return
-        found = await off_loop(core.search, self.library, _MENTIONS.sub(" ", query), document=document, within=within)
+        found = await off_loop(core.search, library, _MENTIONS.sub(" ", query), document=document, within=within)
         view = search_view(found, interaction.user.id, private) if isinstance(found, SearchReply) else None
         await answer(interaction, found, private=private, view=view)
 
@@ -499,7 +387,8 @@ class SpeechCommands(commands.Cog):
         private: bool = False,
     ) -> None:
         """Read a paragraph with the one before and after; Previous and Next walk the text."""
-        reply = await off_loop(core.context, self.library, ref, document=document)
+        library, document = await reading(interaction, document)
+        reply = await off_loop(core.context, library, ref, document=document)
         page, view = context_page(reply, 0, interaction.user.id, private)
         await interaction.response.send_message(embeds=page, view=view, ephemeral=private, allowed_mentions=NO_MENTIONS)
 
@@ -509,7 +398,8 @@ class SpeechCommands(commands.Cog):
     async def daily(self, interaction: Interaction, document: str | None = None, private: bool = False) -> None:
         """Today's passage: the same for everyone today, a new one tomorrow."""
         today = await channel_today(interaction)
-        await answer(interaction, core.daily(self.library, today=today, document=document), private=private)
+        library, document = await reading(interaction, document)
+        await answer(interaction, core.daily(library, today=today, document=document), private=private)
 
     @app_commands.command(name="cite")
     @app_commands.describe(ref=REF_HELP, style="Citation style (MLA when left out)", document=DOCUMENT_HELP)
@@ -529,7 +419,8 @@ class SpeechCommands(commands.Cog):
         document: str | None = None,
     ) -> None:
         """A ready citation with paragraph numbers, in MLA, APA or Chicago style."""
-        reply = core.cite(self.library, ref, style=style, document=document)
+        library, document = await reading(interaction, document)
+        reply = core.cite(library, ref, style=style, document=document)
         await answer(interaction, reply, private=False)
 
     @app_commands.command(name="about")
@@ -537,7 +428,8 @@ class SpeechCommands(commands.Cog):
     @app_commands.autocomplete(document=document_choices)
     async def about(self, interaction: Interaction, document: str | None = None) -> None:
         """Where the text comes from, who spoke, and the editor's introduction."""
-        await answer(interaction, core.about(self.library, document=document), private=False)
+        library, document = await reading(interaction, document)
+        await answer(interaction, core.about(library, document=document), private=False)
 
     @app_commands.command(name="help")
     async def help(self, interaction: Interaction) -> None:
@@ -550,7 +442,7 @@ class SpeechCommands(commands.Cog):
         await send(interaction, [embeds.help_embed(listed, core.REF_HELP)], ephemeral=True)
 
 
-async def register(bot: AnyBot) -> None:
-    """Add the reading commands and the buttons that must work after a restart."""
-    await bot.add_cog(SpeechCommands(bot.library))
+async def register(bot: Bot) -> None:
+    """Add the reading commands (each reads its server's library) and the buttons that must work after a restart."""
+    await bot.add_cog(SpeechCommands())
     bot.add_dynamic_items(MoreResults, ContextStep)

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import aiohttp
 import discord
@@ -17,15 +17,12 @@ from discord.ext import commands
 from bot.core import Passage, UserError
 from bot.core import commands as core
 from bot.core.render import DAILY_HEADING, quotation
-from bot.core.schedule import timezone_suggestions
-from bot.daily_service import DailyService
+from bot.core.zones import timezone_suggestions
+from bot.daily.delivery import PermanentDeliveryError, TransientDeliveryError
+from bot.daily.service import DailyService
 from bot.discord import embeds
-from bot.discord.commands import NO_MENTIONS, Interaction, answer, library_of, say_privately, send
-from bot.scheduler import PermanentDeliveryError, TransientDeliveryError
+from bot.discord.replies import NO_MENTIONS, Bot, Interaction, answer, library_of, say_privately, send
 from bot.store import Subscription
-
-if TYPE_CHECKING:
-    from bot.discord.client import AnyBot
 
 log = logging.getLogger(__name__)
 
@@ -330,7 +327,7 @@ class DailyCommands(commands.Cog):
         await interaction.followup.send(result.message, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
-async def register_daily(bot: AnyBot, service: DailyService) -> None:
+async def register_daily(bot: Bot, service: DailyService) -> None:
     """Add the /daily-* commands and the "Read in context" button of daily posts."""
     await bot.add_cog(DailyCommands(service))
     deliverers = service.scheduler.deliverers if service.scheduler is not None else {}

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.clock import Clock, utc_now
 from bot.core.concordance import concordance
 from bot.core.corpus import Document
 from bot.core.errors import UserError
@@ -21,30 +22,21 @@ from bot.core.library import Library
 from bot.core.quiz import MAX_ROUND, parse_quiz_kind
 from bot.core.trend import check_request, trend
 from bot.discord import study_embeds
-from bot.discord.commands import (
-    DOCUMENT_HELP,
-    NO_MENTIONS,
-    PRIVATE_HELP,
-    REF_HELP,
-    document_choices,
-    library_of,
-    say_privately,
-    titles,
-)
+from bot.discord.commands import DOCUMENT_HELP, PRIVATE_HELP, REF_HELP, document_choices
+from bot.discord.replies import NO_MENTIONS, Bot, Interaction, default_of, library_of, say_privately, titles
 from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.quiz_service import DEFAULT_SECONDS, MAX_SECONDS, MIN_SECONDS, Asked, QuizService, Reveal
-from bot.scheduler import Clock, utc_now
+from bot.server_texts import Libraries, library_for
 from bot.store.base import SqlStore
 from bot.store.quiz import QuizBook
 
 if TYPE_CHECKING:
-    from bot.discord.client import AnyBot
+    from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 CLOSER_INTERVAL = 2.0  # seconds between looks for questions whose time is up
-Interaction = discord.Interaction[Any]
 
 
 def study_cog_of(interaction: Interaction) -> StudyCommands:
@@ -199,8 +191,11 @@ def _documents(library: Library, document: str | None) -> list[Document]:
 class StudyCommands(commands.Cog):
     """Working with the text: quizzes with a scoreboard, a concordance, word trends and quote cards."""
 
-    def __init__(self, bot: AnyBot, quizzes: QuizService | None, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, bot: Bot, library: Library | Libraries, quizzes: QuizService | None, clock: Clock = utc_now
+    ) -> None:
         self.bot = bot
+        self.library = library
         self.quizzes = quizzes
         self.clock = clock
         self._closer: asyncio.Task[None] | None = None
@@ -244,7 +239,8 @@ class StudyCommands(commands.Cog):
     async def _show_reveal(self, reveal: Reveal) -> None:
         record = reveal.asked.record
         channel = self.bot.get_partial_messageable(int(record.channel_id))
-        document = self.bot.library.document(reveal.asked.question.document_id)
+        library = library_for(self.library, record.platform, record.workspace_id)
+        document = library.document(reveal.asked.question.document_id)
         if record.message_id is not None:
             message = channel.get_partial_message(int(record.message_id))
             await message.edit(embed=study_embeds.reveal_embed(reveal, document), view=None)
@@ -339,7 +335,7 @@ class StudyCommands(commands.Cog):
         private: bool = False,
     ) -> None:
         """Every use of a word in context, with counts per paragraph and per text."""
-        library = self.bot.library
+        library = await asyncio.to_thread(library_of, interaction)
         found = await asyncio.to_thread(concordance, library, word, documents=_documents(library, document))
         doc_id = library.document(document).id if document else ""
         embed = study_embeds.concordance_embed(found, titles(library), 0)
@@ -356,7 +352,7 @@ class StudyCommands(commands.Cog):
         per: Literal["year", "decade"] | None = None,
     ) -> None:
         """A chart of how often words are used over the years (per 10,000 words of the dated texts)."""
-        library = self.bot.library
+        library = await asyncio.to_thread(library_of, interaction)
         texts = list(library.documents.values())
         check_request(texts, words.split())  # bad input is refused privately, before the public "thinking…"
         await interaction.response.defer(thinking=True)
@@ -379,7 +375,8 @@ class StudyCommands(commands.Cog):
         document: str | None = None,
     ) -> None:
         """A passage as a picture with its citation, for slides and handouts."""
-        library = self.bot.library
+        library = await asyncio.to_thread(library_of, interaction)
+        document = default_of(interaction, document)
         # Refuses a passage too long for one card, or letters its font cannot draw, with a hint.
         png, shown = await asyncio.to_thread(card_picture, library, ref, document=document, style=style)
         await interaction.response.send_message(
@@ -389,9 +386,8 @@ class StudyCommands(commands.Cog):
         )
 
 
-async def register_study(bot: AnyBot) -> None:
+async def register_study(bot: Bot, library: Library | Libraries, store: Store | None) -> None:
     """Add the study commands and their restart-proof buttons; quizzes use the bot's database when it has one."""
-    store = bot.daily.store if bot.daily is not None else None
-    quizzes = QuizService(QuizBook(cast(SqlStore, store)), bot.library) if store is not None else None
-    await bot.add_cog(StudyCommands(bot, quizzes))
+    quizzes = QuizService(QuizBook(cast(SqlStore, store)), library) if store is not None else None
+    await bot.add_cog(StudyCommands(bot, library, quizzes))
     bot.add_dynamic_items(QuizAnswerButton, ConcordancePage)

@@ -5,8 +5,17 @@ and the least-recently-used budget), libraries (each scope's library, fresh with
 processes) and service (what teachers do: add, list, remove, defaults).
 """
 
-from bot.server_texts.libraries import Libraries
+from bot.server_texts.libraries import Libraries, library_for
 from bot.server_texts.scopes import parse_scope, scope_of, workspace_of
 from bot.server_texts.service import Removal, ServerText, ServerTexts
 
-__all__ = ["Libraries", "Removal", "ServerText", "ServerTexts", "parse_scope", "scope_of", "workspace_of"]
+__all__ = [
+    "Libraries",
+    "Removal",
+    "ServerText",
+    "ServerTexts",
+    "library_for",
+    "parse_scope",
+    "scope_of",
+    "workspace_of",
+]

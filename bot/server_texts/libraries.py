@@ -13,7 +13,8 @@ from pathlib import Path
 from bot.core import index_cache
 from bot.core.library import Library, seeds_dir
 from bot.core.search import SearchIndex
-from bot.server_texts.memory import BudgetCache, SizeGauge
+from bot.server_texts.memory import BudgetCache, SizeGauge, reclaim_frozen
+from bot.server_texts.scopes import scope_of
 from bot.server_texts.upload import rebuild
 from bot.store.texts import ScopeSettings, StoredText, TextShelf
 
@@ -145,19 +146,24 @@ class Libraries:
         size_of_texts = sum(t.size_bytes for t in stored)
         folder = self._folder(scope)
         disk_key = hashlib.sha256(f"{self._code_key}\0{key}".encode()).hexdigest()
-        cached = index_cache.read(folder, disk_key) if folder is not None else None
+        from_disk = False
 
         def load() -> Library:
+            nonlocal from_disk
+            cached = index_cache.read(folder, disk_key) if folder is not None else None
             if cached is not None:
-                documents, index = cached
-                return Library(documents, index=index)
+                from_disk = True
+                return Library(cached[0], index=cached[1])
             return Library([rebuild(t) for t in stored])
 
         own, size = self.gauge.build(size_of_texts, load)
-        if cached is None and folder is not None and isinstance(own._index, SearchIndex):
+        if not from_disk and folder is not None and isinstance(own._index, SearchIndex):
             index_cache.write(folder, disk_key, list(own.documents.values()), own._index)
         built = _Built(own, {})
         self.built.put(key, built, size)
+        if self.built.dropped_bytes > self.built.budget_bytes // 4:  # a quarter of the budget waits to be freed
+            self.built.dropped_bytes = 0
+            reclaim_frozen()
         if key != seen.key:
             self._seen[scope] = _Seen(seen.settings, tuple(_without_content(stored)), key, seen.checked_at)
         return built
@@ -167,6 +173,13 @@ class Libraries:
         if self._cache_dir is None:
             return None
         return self._cache_dir / "server-texts" / re.sub(r"[^A-Za-z0-9_-]", "-", scope)
+
+
+def library_for(source: Library | Libraries, platform: str, workspace_id: str | None) -> Library:
+    """The library a server or workspace reads, for services handed either one library or every server's."""
+    if isinstance(source, Library):
+        return source
+    return source.for_scope(scope_of(platform, workspace_id))
 
 
 def _without_content(stored: list[StoredText]) -> list[StoredText]:

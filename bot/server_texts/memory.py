@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import tracemalloc
 from collections import OrderedDict
 from collections.abc import Callable
@@ -50,6 +51,7 @@ class BudgetCache(Generic[T]):
         self.budget_bytes = budget_bytes
         self.total = 0
         self.evictions = 0
+        self.dropped_bytes = 0  # sizes evicted since the last reclaim
         self._items: OrderedDict[str, tuple[T, int]] = OrderedDict()
 
     def __len__(self) -> int:
@@ -74,3 +76,12 @@ class BudgetCache(Generic[T]):
             _, (_, dropped) = self._items.popitem(last=False)
             self.total -= dropped
             self.evictions += 1
+            self.dropped_bytes += dropped
+
+
+def reclaim_frozen() -> None:
+    """Free evicted indexes: they are built under gc.freeze (see search.paused_gc), so their reference cycles
+    stay out of the collector's sight; one full collection finds them, then everything alive is frozen again."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

@@ -38,6 +38,7 @@ class Removal:
     removed: bool  # False when confirmation is needed (nothing changed yet)
     needs_confirmation: tuple[str, ...]  # channel ids of active daily subscriptions that use the text
     paused: int  # subscriptions paused (with a reason) by a confirmed removal
+    text_id: str = ""  # the id of the text the name stood for
 
 
 def server_text(stored: StoredText) -> ServerText:
@@ -135,8 +136,8 @@ class ServerTexts:
             raise UserError(f"“{found.title}” was already removed.")
         self.libraries.forget(scope)
         if not removed.removed:
-            return Removal(False, removed.in_use, 0)
-        return Removal(True, (), removed.paused)
+            return Removal(False, removed.in_use, 0, found.text_id)
+        return Removal(True, (), removed.paused, found.text_id)
 
     async def list(self, scope: str) -> list[ServerText]:
         """The server's own texts, oldest first."""

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slack_bolt.async_app import AsyncApp
@@ -16,90 +13,32 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import DEFAULT_SLACK_COMMAND, ConfigError
+from bot.clock import Clock, Today, today_utc, utc_now
+from bot.config import DEFAULT_SLACK_COMMAND
 from bot.server_texts import Libraries, ServerTexts
 from bot.slack import listeners
+from bot.slack.config import (
+    BOT_SCOPES,
+    OAuthConfig,
+    SlackConfigError,
+    check_command_name,
+    check_oauth,
+    check_signing_secret,
+    check_token,
+)
+from bot.slack.daily import SlackDailyCommands
 from bot.slack.installations import DatabaseInstallationStore, DatabaseOAuthStateStore
 from bot.slack.study import SlackStudy, slack_study
 from bot.slack.texts import SlackTexts
 
 if TYPE_CHECKING:
-    from bot.config import Settings
     from bot.core import Library
-    from bot.daily_service import DailyService
+    from bot.daily.service import DailyService
     from bot.store import Store
-
-# What the bot asks for when installed: the slash command and posting; for daily posts, reading its own posts
-# back (history), checking it is in the channel (read) and who is an admin (users:read). Posting needs the bot to
-# be a channel member (setup checks it), so `chat:write.public` is not asked for. `files:read` downloads the
-# .txt/.md file a teacher adds with the message shortcut.
-BOT_SCOPES = (
-    "commands",
-    "chat:write",
-    "files:write",
-    "files:read",
-    "channels:history",
-    "groups:history",
-    "channels:read",
-    "groups:read",
-    "users:read",
-)
 
 NOT_INSTALLED = ":warning: Speechbot is not installed in this workspace; ask an admin to install it again."
 
 log = logging.getLogger("speechbot.slack")
-
-
-class SlackConfigError(ConfigError):
-    """A missing or malformed Slack setting; str(error) is one line the CLI prints instead of a traceback."""
-
-
-@dataclass(frozen=True, slots=True)
-class OAuthConfig:
-    """What the OAuth install flow needs when the app is distributed to several workspaces.
-
-    Installations live in the project's database: PostgreSQL at `database_url`, else SQLite in `data_dir`.
-    """
-
-    client_id: str
-    client_secret: str
-    data_dir: Path
-    redirect_uri: str | None = None
-    database_url: str | None = field(default=None, repr=False)  # may hold a password
-
-
-def check_token(value: str | None, *, setting: str, prefix: str) -> str:
-    """Return the token stripped, or raise SlackConfigError naming the setting and the prefix it needs."""
-    token = (value or "").strip()
-    if not token:
-        raise SlackConfigError(f"{setting} is not set; copy it from your Slack app's settings ({prefix}…).")
-    if not token.startswith(prefix) or any(c.isspace() for c in token):
-        raise SlackConfigError(f"{setting} must be a token starting with {prefix} (got {token[:5]!r}…).")
-    return token
-
-
-def check_signing_secret(value: str | None) -> str:
-    """Return the signing secret, or raise SlackConfigError when it is empty or obviously not one."""
-    secret = (value or "").strip()
-    if not secret:
-        raise SlackConfigError("SLACK_SIGNING_SECRET is not set; copy it from Basic Information > App Credentials.")
-    if any(c.isspace() for c in secret):
-        raise SlackConfigError("SLACK_SIGNING_SECRET contains spaces; paste it again without them.")
-    return secret
-
-
-def check_command_name(name: str) -> str:
-    """Return the slash command as Slack spells it (leading slash, lower case) or raise SlackConfigError."""
-    command = "/" + name.strip().lstrip("/").lower()
-    if len(command) < 2 or len(command) > 32 or any(c.isspace() for c in command):
-        raise SlackConfigError(f"Slack command name {name!r} must be one word of at most 31 characters.")
-    return command
-
-
-def check_oauth(config: OAuthConfig) -> None:
-    """Raise SlackConfigError unless both halves of the OAuth client credentials are set."""
-    if not config.client_id.strip() or not config.client_secret.strip():
-        raise SlackConfigError("Slack OAuth needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET.")
 
 
 def oauth_settings(
@@ -117,28 +56,6 @@ def oauth_settings(
     )
 
 
-def oauth_config(settings: Settings) -> OAuthConfig | None:
-    """The OAuth settings when SLACK_CLIENT_ID or SLACK_CLIENT_SECRET is set (installs in the project's database)."""
-    if not (settings.slack_client_id or settings.slack_client_secret):
-        return None
-    return OAuthConfig(
-        client_id=settings.slack_client_id or "",
-        client_secret=settings.slack_client_secret or "",
-        data_dir=settings.data_dir,
-        database_url=settings.database_url,
-    )
-
-
-def utc_now() -> dt.datetime:
-    """The real clock for daily setup and `daily now`; tests pass a fixed one."""
-    return dt.datetime.now(dt.UTC)
-
-
-def utc_today() -> dt.date:
-    """Today's date in UTC: the default clock for `/speech daily`, replaced by a fixed one in tests."""
-    return dt.datetime.now(dt.UTC).date()
-
-
 def build_app(
     library: Library,
     *,
@@ -148,9 +65,9 @@ def build_app(
     client_base_url: str | None = None,
     oauth: OAuthConfig | None = None,
     installation_store: AsyncInstallationStore | None = None,
-    today: Callable[[], dt.date] = utc_today,
+    today: Today = today_utc,
     daily: DailyService | None = None,
-    now: Callable[[], dt.datetime] = utc_now,
+    now: Clock = utc_now,
     store: Store | None = None,
     study: SlackStudy | None = None,
     texts: ServerTexts | None = None,
@@ -189,8 +106,6 @@ def build_app(
     libraries = workspace_libraries(library, texts)
     study = study or slack_study(libraries, daily, command, now)
     if daily is not None:
-        from bot.slack.daily import SlackDailyCommands
-
         daily_commands = SlackDailyCommands(daily, command, now)
     removal = listeners.RemovalListeners(
         store if store is not None else (daily.store if daily is not None else None),

@@ -17,10 +17,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core import Passage, UserError
 from bot.core.render import DAILY_HEADING, quotation
 from bot.core.schedule import local_date_of
-from bot.daily_service import DailyService, parse_days, parse_mode
-from bot.scheduler import PermanentDeliveryError, TransientDeliveryError
+from bot.daily.delivery import PermanentDeliveryError, TransientDeliveryError
+from bot.daily.service import DailyService, parse_days, parse_mode
 from bot.slack import blocks
-from bot.slack.app import check_token, oauth_config
+from bot.slack.config import check_token, oauth_config
 from bot.slack.daily_words import DailySubcommand
 from bot.slack.installations import DatabaseInstallationStore
 from bot.store import Subscription

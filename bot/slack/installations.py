@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -13,13 +12,10 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
+from bot.clock import Clock, utc_now
 from bot.store import SlackInstallation, Store
 
 log = logging.getLogger("speechbot.slack")
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _moment(timestamp: float | None) -> datetime | None:
@@ -136,7 +132,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
 class DatabaseOAuthStateStore(AsyncOAuthStateStore):
     """One-time OAuth `state` values in the project's database, so any process sharing it can finish an install."""
 
-    def __init__(self, store: Store, *, expiration_seconds: int = 600, now: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, store: Store, *, expiration_seconds: int = 600, now: Clock = utc_now) -> None:
         self.store = store
         self.expiration = timedelta(seconds=expiration_seconds)
         self.now = now

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.config import DEFAULT_SLACK_COMMAND
-from bot.slack.app import BOT_SCOPES, check_command_name
+from bot.slack.config import BOT_SCOPES, check_command_name
 from bot.slack.texts import ADD_TEXT_DESCRIPTION, ADD_TEXT_NAME, ADD_TEXT_SHORTCUT
 
 DESCRIPTION = "Quotes, searches and cites Khrushchev's Secret Speech (1956) by paragraph and sentence."

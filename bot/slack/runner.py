@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,28 +16,20 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
+from bot.clock import Clock, Today, today_utc, utc_now
 from bot.config import DEFAULT_SLACK_COMMAND, ConfigError
 from bot.health import metrics_response
 from bot.metrics import METRICS, METRICS_PATH
-from bot.slack.app import (
-    OAuthConfig,
-    SlackConfigError,
-    build_app,
-    check_oauth,
-    check_token,
-    oauth_config,
-    utc_now,
-    utc_today,
-    workspace_libraries,
-)
+from bot.slack.app import build_app, workspace_libraries
+from bot.slack.config import OAuthConfig, SlackConfigError, check_oauth, check_token, oauth_config
 from bot.slack.study import QuizCloser, SlackStudy, slack_study
+from bot.store import Store, open_store
 
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core import Library
-    from bot.daily_service import DailyService
+    from bot.daily.service import DailyService
     from bot.server_texts import ServerTexts
-    from bot.store import Store
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -166,9 +156,9 @@ async def start_slack_http(
     port: int = 3000,
     command_name: str = DEFAULT_SLACK_COMMAND,
     client_base_url: str | None = None,
-    today: Callable[[], dt.date] = utc_today,
+    today: Today = today_utc,
     daily: DailyService | None = None,
-    now: Callable[[], dt.datetime] = utc_now,
+    now: Clock = utc_now,
     store: Store | None = None,
     texts: ServerTexts | None = None,
 ) -> SlackHttpServer:
@@ -221,8 +211,6 @@ async def start_slack_http(
 
 def open_oauth_store(oauth: OAuthConfig) -> Store:
     """The project's database for OAuth installs, with an unreachable one as a single line."""
-    from bot.store import open_store
-
     try:
         return open_store(oauth.database_url, oauth.data_dir)
     except ConfigError:
@@ -288,9 +276,9 @@ async def start_slack_socket(
     app_token: str | None,
     command_name: str = DEFAULT_SLACK_COMMAND,
     client_base_url: str | None = None,
-    today: Callable[[], dt.date] = utc_today,
+    today: Today = today_utc,
     daily: DailyService | None = None,
-    now: Callable[[], dt.datetime] = utc_now,
+    now: Clock = utc_now,
     study: SlackStudy | None = None,
     texts: ServerTexts | None = None,
 ) -> AsyncSocketModeHandler:

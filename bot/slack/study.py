@@ -34,7 +34,7 @@ from bot.store.base import SqlStore
 from bot.store.quiz import QuizBook
 
 if TYPE_CHECKING:
-    from bot.daily_service import DailyService
+    from bot.daily.service import DailyService
 
 log = logging.getLogger("speechbot.slack")
 

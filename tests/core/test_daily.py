@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from bot.core.daily import nth_passage, passage_for
+from bot.core.daily import nth_passage, passage_for, planned_passage
 from bot.core.library import Library
 
 START = dt.date(2026, 1, 1)
@@ -106,3 +106,12 @@ def test_spacing_holds_for_small_and_even_sized_plans() -> None:
             assert sorted(order) == list(range(count))
             sequence += order
         assert _closest_return([str(i) for i in sequence]) >= min(min_gap(count), count)
+
+
+def test_a_channels_plan_is_its_subscription_ids_shuffle_or_the_text_in_order(library: Library) -> None:
+    document = library.document()
+    count = len(document.daily_passages)
+    for n in range(2 * count):
+        shuffled = nth_passage(document, n, mode="shuffle", seed="42")
+        assert planned_passage(document, n, mode="shuffle", plan=42) == shuffled
+        assert planned_passage(document, n, mode="sequential", plan=42) == document.daily_passages[n % count]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.library import Library
-from bot.daily_service import DailyService
+from bot.daily.service import DailyService
 from bot.discord.client import AnyBot, build_bot
 from bot.store import Store, open_store
 from tests.fakes.discord_api import TOKEN, FakeDiscord

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.library import Library
-from bot.daily_service import DailyService
+from bot.daily.delivery import PermanentDeliveryError
+from bot.daily.scheduler import Scheduler
+from bot.daily.service import DailyService
 from bot.discord.client import AnyBot
 from bot.discord.daily import DiscordDeliverer
-from bot.scheduler import PermanentDeliveryError, Scheduler
 from bot.store import Store, SubscriptionSpec, idempotency_key, open_store
 from tests.discord.conftest import Starter
 from tests.fakes.discord_api import (

@@ -11,9 +11,9 @@ import pytest
 
 from bot.core.corpus import parse_document
 from bot.core.library import Library
+from bot.daily.delivery import TransientDeliveryError
 from bot.discord.client import REQUEST_TIMEOUT, bound_request_time
 from bot.discord.daily import DAILY_ID, DiscordDeliverer
-from bot.scheduler import TransientDeliveryError
 from bot.store import Store, Subscription, SubscriptionSpec, open_store
 from tests.discord.conftest import Starter
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from bot.discord.client import AnyBot
-from bot.discord.commands import STALE_COMMAND, UNKNOWN_COMMAND, UNSEEN_CHANNEL
+from bot.discord.replies import STALE_COMMAND, UNKNOWN_COMMAND, UNSEEN_CHANNEL
 from bot.store import Store
 from tests.discord.test_commands import assert_private_hint
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, private_thread_option

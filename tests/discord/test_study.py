@@ -12,11 +12,11 @@ import pytest
 from PIL import Image
 
 from bot.core.library import Library
-from bot.daily_service import DailyService
+from bot.daily.scheduler import Scheduler
+from bot.daily.service import DailyService
 from bot.discord.client import AnyBot
 from bot.discord.daily import DiscordDeliverer
 from bot.discord.study import StudyCommands
-from bot.scheduler import Scheduler
 from bot.store import Store, open_store
 from tests.core.study_texts import write_speeches
 from tests.discord.conftest import Starter

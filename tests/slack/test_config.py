@@ -16,7 +16,7 @@ import pytest
 from bot.config import ConfigError, Settings
 from bot.core import Library
 from bot.slack import OAuthConfig, SlackConfigError, build_app, manifest
-from bot.slack.app import oauth_config as cli_oauth_config
+from bot.slack.config import oauth_config as cli_oauth_config
 from bot.slack.runner import SlackHttpServer, run_slack_http, run_slack_socket, start_slack_http
 from bot.store import Store, open_store
 from tests.fakes.slack_api import INSTALLED_BOT_TOKEN, INSTALLED_TEAM_ID, FakeSlack

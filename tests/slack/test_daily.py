@@ -13,8 +13,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.core import Library
 from bot.core.daily import passage_for
-from bot.daily_service import DailyService
-from bot.scheduler import PermanentDeliveryError, Scheduler, TransientDeliveryError
+from bot.daily.delivery import PermanentDeliveryError, TransientDeliveryError
+from bot.daily.scheduler import Scheduler
+from bot.daily.service import DailyService
 from bot.slack.daily import METADATA_EVENT, SlackDeliverer, parse_setup, slack_deliverer
 from bot.slack.runner import SlackHttpServer, start_slack_http
 from bot.store import SlackInstallation, Store, SubscriptionSpec, open_store

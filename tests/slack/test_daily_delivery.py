@@ -14,7 +14,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Library
-from bot.scheduler import Scheduler, TransientDeliveryError
+from bot.daily.delivery import TransientDeliveryError
+from bot.daily.scheduler import Scheduler
 from bot.slack.daily import SlackDeliverer, slack_deliverer
 from bot.store import Store, Subscription, SubscriptionSpec, open_store
 from tests.fakes.slack_api import FakeSlack

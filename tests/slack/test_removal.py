@@ -11,9 +11,9 @@ import aiohttp
 import pytest
 
 from bot.core import Library
-from bot.daily_service import DailyService
+from bot.daily.service import DailyService
 from bot.slack import OAuthConfig, manifest
-from bot.slack.app import BOT_SCOPES
+from bot.slack.config import BOT_SCOPES
 from bot.slack.runner import start_slack_http
 from bot.store import SlackInstallation, Store, Subscription, SubscriptionSpec
 from tests.fakes.slack_api import FakeSlack

@@ -12,7 +12,7 @@ import pytest
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.core import Library
-from bot.daily_service import DailyService
+from bot.daily.service import DailyService
 from bot.slack import SlackConfigError
 from bot.slack.runner import start_slack_socket
 from bot.store import Store, SubscriptionSpec, open_store

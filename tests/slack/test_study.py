@@ -15,9 +15,9 @@ from PIL import Image
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import Library
-from bot.daily_service import DailyService
+from bot.daily.scheduler import Scheduler
+from bot.daily.service import DailyService
 from bot.quiz_service import QuizService
-from bot.scheduler import Scheduler
 from bot.slack.daily import SlackDeliverer
 from bot.slack.runner import start_slack_http
 from bot.slack.study import SlackStudy, parse_quiz

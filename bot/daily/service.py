@@ -15,11 +15,11 @@ from bot.core.schedule import (
     describe_run,
     format_local_time,
     local_date_of,
-    match_timezone,
     next_run_with_date,
     parse_local_time,
 )
-from bot.scheduler import Scheduler, planned_passage
+from bot.core.zones import match_timezone
+from bot.daily.scheduler import Scheduler, subscription_passage
 from bot.store import Store, Subscription, SubscriptionSpec
 from bot.store.models import Days, Mode
 
@@ -155,7 +155,7 @@ class DailyService:
     async def preview(self, *, platform: str, workspace_id: str, channel_id: str) -> DailyResult:
         """The passage the next post will carry, without posting it."""
         sub = await self._active(platform, workspace_id, channel_id)
-        passage = planned_passage(self.library, sub, sub.posts_made)
+        passage = subscription_passage(self.library, sub, sub.posts_made)
         when = f" on {describe_run(sub.next_run_at, sub.timezone)}" if sub.next_run_at else ""
         return DailyResult(f"Next daily passage{when}: § {passage.ref}", sub, passage)
 

@@ -12,14 +12,17 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal, ParamSpec, Protocol, TypeVar
+from datetime import date, datetime, time, timedelta
+from typing import Literal, ParamSpec, TypeVar
 
+from bot.clock import Clock, utc_now
 from bot.core import Library, Passage, UserError
-from bot.core.daily import nth_passage
+from bot.core.daily import planned_passage
 from bot.core.schedule import is_posting_day, local_date_of, next_run_with_date, run_at
+from bot.daily.delivery import Deliverer, PermanentDeliveryError, TransientDeliveryError, is_ready
+from bot.daily.shards import ShardFilter
 from bot.store import Claim, Store, Subscription
 
 log = logging.getLogger("speechbot.scheduler")
@@ -33,82 +36,17 @@ UNEXPECTED_ERROR_BACKOFF = timedelta(minutes=5)  # a subscription that broke une
 # the day was first claimed.
 CLOCK_SKEW = timedelta(minutes=10)
 
-Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
-ShardFilter = Callable[[Subscription], bool]
 # sent: posted; found: an earlier attempt's post was found and confirmed; already: the day was done;
 # busy: another worker holds it; retry: transient failure; paused: permanent failure; missed: a day ended
 # unposted; rescheduled: moved to the next run without posting; failed: an unexpected error (logged).
 Outcome = Literal["sent", "found", "already", "busy", "retry", "paused", "missed", "rescheduled", "failed"]
 
 
-class DeliveryError(Exception):
-    """A post could not be made; `reason` is safe to log and to show in status (no tokens, no user text)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class PermanentDeliveryError(DeliveryError):
-    """Retrying will not help (deleted channel, missing permission): the subscription is paused."""
-
-
-class TransientDeliveryError(DeliveryError):
-    """Try again later (rate limit, 5xx, network); `retry_after` in seconds when the platform said so."""
-
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
-
-
-class Deliverer(Protocol):
-    """What a platform adapter implements so the scheduler can post without knowing the platform."""
-
-    async def post(self, subscription: Subscription, passage: Passage, idempotency_key: str) -> str:
-        """Post the passage to the subscription's channel, tagged with the key; return the message id.
-
-        The key is at most 25 characters. Discord: send it as `nonce` with `enforce_nonce`;
-        Slack: put it in the message metadata so find_existing can look it up in the channel history.
-        Raise PermanentDeliveryError or TransientDeliveryError on failure.
-        """
-        ...
-
-    async def find_existing(self, subscription: Subscription, idempotency_key: str, *, since: datetime) -> str | None:
-        """The id of a message we already posted with this key (looked up before a re-send), else None.
-
-        Reads the channel's messages from `since` (before the day was first claimed) onwards, however many
-        came after ours; raises TransientDeliveryError when it could not read all of them.
-        """
-        ...
-
-
-def is_ready(deliverer: Deliverer) -> bool:
-    """Whether the platform can take posts yet; a deliverer may say `ready = False` while its bot logs in."""
-    return bool(getattr(deliverer, "ready", True))
-
-
-def utc_now() -> datetime:
-    """The real clock; tests pass their own."""
-    return datetime.now(UTC)
-
-
-def discord_shard_filter(shard_ids: Iterable[int], shard_count: int) -> ShardFilter:
-    """Keep only subscriptions whose guild lives on one of this process's shards (Discord's formula)."""
-    mine = frozenset(shard_ids)
-
-    def owns(subscription: Subscription) -> bool:
-        if subscription.platform != "discord":
-            return True
-        return (int(subscription.workspace_id) >> 22) % shard_count in mine
-
-    return owns
-
-
-def planned_passage(library: Library, subscription: Subscription, n: int) -> Passage:
-    """The n-th post of a channel's plan; the subscription id seeds the shuffle, so channels differ."""
+def subscription_passage(library: Library, subscription: Subscription, n: int) -> Passage:
+    """The n-th post of a channel's plan, by the core's rule for the subscription's text and mode."""
     document = library.document(subscription.document_id)
-    return nth_passage(document, n, mode=subscription.mode, seed=str(subscription.id))
+    return planned_passage(document, n, mode=subscription.mode, plan=subscription.id)
 
 
 @dataclass
@@ -171,7 +109,7 @@ class Scheduler:
 
     def passage(self, subscription: Subscription, n: int) -> Passage:
         """The n-th passage of this subscription's plan."""
-        return planned_passage(self.library, subscription, n)
+        return subscription_passage(self.library, subscription, n)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Tick until stopped, sleeping until the next due post but never longer than 30 seconds."""
