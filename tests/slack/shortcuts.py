@@ -12,7 +12,7 @@ from tests.fakes.slack_api import FAKE_TEAM_ID, FakeSlack
 MESSAGE_TS = "1700000100.000200"
 
 
-def message_shortcut_body(
+def message_shortcut_payload(
     fake: FakeSlack,
     files: list[dict[str, Any]],
     *,
@@ -23,7 +23,7 @@ def message_shortcut_body(
     key: str = "shortcut",
     text: str = "Tonight's reading is attached.",
 ) -> str:
-    """The form body of a message shortcut used on a message that carries `files` (Slack's file objects)."""
+    """A message shortcut used on a message that carries `files` (Slack's file objects), as Slack sends it."""
     message: dict[str, Any] = {
         "type": "message",
         "user": "U0UPLOADER",
@@ -34,7 +34,7 @@ def message_shortcut_body(
     }
     if files:
         message |= {"files": files, "upload": True, "display_as_bot": False}
-    payload = {
+    return {
         "type": "message_action",
         "token": "fake-verification-token",
         "action_ts": "1700000200.000300",
@@ -49,4 +49,8 @@ def message_shortcut_body(
         "message_ts": MESSAGE_TS,
         "message": message,
     }
-    return urlencode({"payload": json.dumps(payload)})
+
+
+def message_shortcut_body(fake: FakeSlack, files: list[dict[str, Any]], **fields: str) -> str:
+    """The form body Slack posts for a message shortcut over HTTP (sign it with SlackClient.post)."""
+    return urlencode({"payload": json.dumps(message_shortcut_payload(fake, files, **fields))})

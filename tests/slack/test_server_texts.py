@@ -13,14 +13,14 @@ import pytest
 
 from bot.core import Library
 from bot.server_texts import Libraries, ServerTexts
-from bot.slack.runner import SlackHttpServer, start_slack_http
+from bot.slack.runner import SlackHttpServer, start_slack_http, start_slack_socket
 from bot.slack.texts import CONFIRM_REMOVE_ACTION
 from bot.store import Store, SubscriptionSpec, open_store
 from bot.store.base import SqlStore
 from bot.store.texts import TextShelf
 from tests.fakes.slack_api import FAKE_TEAM_ID, INSTALLED_BOT_TOKEN, FakeSlack
-from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, TODAY, SlackClient, all_text
-from tests.slack.shortcuts import message_shortcut_body
+from tests.slack.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, TODAY, SlackClient, all_text
+from tests.slack.shortcuts import message_shortcut_body, message_shortcut_payload
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 SCOPE = f"slack:{FAKE_TEAM_ID}"
@@ -311,3 +311,56 @@ async def test_text_subcommands_without_a_database_say_so(slack: SlackClient, fa
 async def test_unknown_text_subcommand_lists_the_ones_there_are(teacher_slack: SlackClient) -> None:
     answer = await command(teacher_slack, "text rename lighthouse", user=ADMIN)
     assert "text list" in answer and "hide-bundled" in answer
+
+
+class MonotonicClock:
+    """The seconds a process's library checks go by, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_second_process_answers_with_the_new_text_within_seconds(
+    teacher_slack: SlackClient, library: Library, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    other_store = open_store(None, tmp_path)  # another process's connection to the same database
+    clock = MonotonicClock()
+    shelf = TextShelf(cast(SqlStore, other_store))
+    other_texts = ServerTexts(shelf, Libraries(library, shelf, clock=clock), max_bytes=MAX_BYTES, max_texts=50)
+    other = await start_slack_http(
+        library,
+        signing_secret=SIGNING_SECRET,
+        bot_token=BOT_TOKEN,
+        port=0,
+        client_base_url=fake_slack.base_url,
+        texts=other_texts,
+    )
+    try:
+        async with aiohttp.ClientSession() as session:
+            second = SlackClient(session, other, fake_slack)
+            assert "No text called" in await command(second, "quote 2 in:lighthouse")  # read before the add
+            await add_lesson(teacher_slack)
+            clock.now += 3.0  # its next version check
+            assert "a lighthouse teaches patience" in await command(second, "quote 2 in:lighthouse")
+    finally:
+        await other.close()
+        other_store.close()
+
+
+async def test_the_shortcut_works_over_socket_mode(library: Library, fake_slack: FakeSlack, texts: ServerTexts) -> None:
+    handler = await start_slack_socket(
+        library, bot_token=BOT_TOKEN, app_token=APP_TOKEN, client_base_url=fake_slack.base_url, texts=texts
+    )
+    try:
+        await fake_slack.wait_for_socket()
+        files = [fake_slack.share_file("lighthouse.md", LESSON, token=BOT_TOKEN)]
+        envelope_id = await fake_slack.send_envelope("interactive", message_shortcut_payload(fake_slack, files))
+        await fake_slack.wait_for_ack(envelope_id)
+        (answer,) = await fake_slack.wait_for("response_url")
+        assert "`lighthouse`" in all_text(answer.args)
+        assert [t.text_id for t in await texts.list(SCOPE)] == ["lighthouse"]
+    finally:
+        await handler.close_async()
