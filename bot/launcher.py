@@ -24,6 +24,7 @@ from bot.daily.scheduler import Scheduler, TickReport
 from bot.daily.service import DailyService
 from bot.daily.shards import discord_shard_filter
 from bot.metrics import METRICS, ErrorCounter, Metrics
+from bot.server_texts import server_texts_on
 from bot.store import Store, open_store, upgrade
 
 if TYPE_CHECKING:
@@ -203,8 +204,9 @@ async def _serve_with(store: Store, settings: Settings, library: Library, role: 
     shard_filter = (
         discord_shard_filter(shards, settings.discord_shard_count) if shards and settings.discord_shard_count else None
     )
-    scheduler = _metered_scheduler(METRICS)(store, library, deliverers, shard_filter=shard_filter)
-    daily = DailyService(store, library, scheduler)  # "post now" works even where the loop is off
+    texts = server_texts_on(store, settings, library)  # each server's own texts beside the global ones
+    scheduler = _metered_scheduler(METRICS)(store, texts.libraries, deliverers, shard_filter=shard_filter)
+    daily = DailyService(store, texts.libraries, scheduler)  # "post now" works even where the loop is off
     jobs: list[Coroutine[Any, Any, None]] = []
     if role.daily:  # the same platforms as the deliverers: --daily only adds Slack or turns all off
         METRICS.scheduler_started()
@@ -218,7 +220,7 @@ async def _serve_with(store: Store, settings: Settings, library: Library, role: 
     if role.discord:
         from bot.discord import run_discord
 
-        jobs.append(run_discord(library, settings=settings, daily=daily))
+        jobs.append(run_discord(library, settings=settings, daily=daily, texts=texts))
     if role.slack == "http":
         from bot.slack import run_slack_http
 
@@ -336,12 +338,14 @@ async def discord_sync(settings: Settings, library: Library, *, guild_id: int | 
 
     # The same DailyService `run` builds (without a scheduler: nothing is posted), so the tree is the same.
     store = None if clear else _open_store(settings, migrate=False)
+    texts = server_texts_on(store, settings, library) if store is not None else None  # for the /text group
     try:
         report = await sync_commands(
             library,
             token=settings.discord_token,
             data_dir=settings.data_dir,
-            daily=DailyService(store, library) if store is not None else None,
+            daily=DailyService(store, texts.libraries) if store is not None and texts is not None else None,
+            texts=texts,
             guild_id=guild_id,
             clear=clear,
         )
