@@ -13,7 +13,7 @@ import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
 from bot.config import ConfigError, Settings, _shard_ids
@@ -24,10 +24,8 @@ from bot.daily.scheduler import Scheduler, TickReport
 from bot.daily.service import DailyService
 from bot.daily.shards import discord_shard_filter
 from bot.metrics import METRICS, ErrorCounter, Metrics
-from bot.server_texts import Libraries, ServerTexts
+from bot.server_texts import server_texts_on
 from bot.store import Store, open_store, upgrade
-from bot.store.base import SqlStore
-from bot.store.texts import TextShelf
 
 if TYPE_CHECKING:
     import discord
@@ -206,8 +204,9 @@ async def _serve_with(store: Store, settings: Settings, library: Library, role: 
     shard_filter = (
         discord_shard_filter(shards, settings.discord_shard_count) if shards and settings.discord_shard_count else None
     )
-    scheduler = _metered_scheduler(METRICS)(store, library, deliverers, shard_filter=shard_filter)
-    daily = DailyService(store, library, scheduler)  # "post now" works even where the loop is off
+    texts = server_texts_on(store, settings, library)  # each server's own texts beside the global ones
+    scheduler = _metered_scheduler(METRICS)(store, texts.libraries, deliverers, shard_filter=shard_filter)
+    daily = DailyService(store, texts.libraries, scheduler)  # "post now" works even where the loop is off
     jobs: list[Coroutine[Any, Any, None]] = []
     if role.daily:  # the same platforms as the deliverers: --daily only adds Slack or turns all off
         METRICS.scheduler_started()
@@ -221,8 +220,7 @@ async def _serve_with(store: Store, settings: Settings, library: Library, role: 
     if role.discord:
         from bot.discord import run_discord
 
-        jobs.append(run_discord(library, settings=settings, daily=daily))
-    texts = server_texts(store, settings, library) if role.slack else None
+        jobs.append(run_discord(library, settings=settings, daily=daily, texts=texts))
     if role.slack == "http":
         from bot.slack import run_slack_http
 
@@ -240,14 +238,6 @@ async def _serve_with(store: Store, settings: Settings, library: Library, role: 
         ", ".join(sorted(role.daily)) or "off (another process posts them)",
     )
     await _until_first_ends([*jobs, _until_terminated()])
-
-
-def server_texts(store: Store, settings: Settings, library: Library) -> ServerTexts:
-    """The servers' own texts on this process's database, within the settings' limits and memory budget."""
-    shelf = TextShelf(cast(SqlStore, store))
-    budget = settings.server_text_memory_mb * 1024 * 1024
-    libraries = Libraries(library, shelf, memory_budget_bytes=budget, cache_dir=settings.cache_dir)
-    return ServerTexts(shelf, libraries, max_bytes=settings.server_text_max_bytes, max_texts=settings.server_texts_max)
 
 
 def _count_errors(handler: logging.Handler) -> None:
@@ -348,12 +338,14 @@ async def discord_sync(settings: Settings, library: Library, *, guild_id: int | 
 
     # The same DailyService `run` builds (without a scheduler: nothing is posted), so the tree is the same.
     store = None if clear else _open_store(settings, migrate=False)
+    texts = server_texts_on(store, settings, library) if store is not None else None  # for the /text group
     try:
         report = await sync_commands(
             library,
             token=settings.discord_token,
             data_dir=settings.data_dir,
-            daily=DailyService(store, library) if store is not None else None,
+            daily=DailyService(store, texts.libraries) if store is not None and texts is not None else None,
+            texts=texts,
             guild_id=guild_id,
             clear=clear,
         )

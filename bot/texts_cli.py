@@ -8,15 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 from bot.config import Settings
 from bot.core.errors import UserError
 from bot.core.library import Library
-from bot.server_texts import Libraries, ServerTexts, parse_scope
+from bot.server_texts import ServerTexts, parse_scope, server_texts_on
 from bot.store import open_store
-from bot.store.base import SqlStore
-from bot.store.texts import TextShelf
 
 ACTIONS = ("add", "list", "remove")
 OPERATOR = "operator"  # who `texts add` records as the adder
@@ -53,16 +50,7 @@ def server_texts(settings: Settings, shared: Library) -> Iterator[ServerTexts]:
     """The server-text service on the configured database, closed afterwards."""
     store = open_store(settings.database_url, settings.data_dir)
     try:
-        shelf = TextShelf(cast(SqlStore, store))
-        libraries = Libraries(
-            shared,
-            shelf,
-            memory_budget_bytes=settings.server_text_memory_mb * 1024 * 1024,
-            cache_dir=settings.cache_dir,
-        )
-        yield ServerTexts(
-            shelf, libraries, max_bytes=settings.server_text_max_bytes, max_texts=settings.server_texts_max
-        )
+        yield server_texts_on(store, settings, shared)
     finally:
         store.close()
 

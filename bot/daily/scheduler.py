@@ -23,6 +23,7 @@ from bot.core.daily import planned_passage
 from bot.core.schedule import is_posting_day, local_date_of, next_run_with_date, run_at
 from bot.daily.delivery import Deliverer, PermanentDeliveryError, TransientDeliveryError, is_ready
 from bot.daily.shards import ShardFilter
+from bot.server_texts import Libraries, library_for
 from bot.store import Claim, Store, Subscription
 
 log = logging.getLogger("speechbot.scheduler")
@@ -43,9 +44,9 @@ Sleep = Callable[[float], Awaitable[None]]
 Outcome = Literal["sent", "found", "already", "busy", "retry", "paused", "missed", "rescheduled", "failed"]
 
 
-def subscription_passage(library: Library, subscription: Subscription, n: int) -> Passage:
-    """The n-th post of a channel's plan, by the core's rule for the subscription's text and mode."""
-    document = library.document(subscription.document_id)
+def subscription_passage(library: Library | Libraries, subscription: Subscription, n: int) -> Passage:
+    """The n-th post of a channel's plan, by the core's rule for the subscription's text (in its server's library)."""
+    document = library_for(library, subscription.platform, subscription.workspace_id).document(subscription.document_id)
     return planned_passage(document, n, mode=subscription.mode, plan=subscription.id)
 
 
@@ -69,7 +70,7 @@ class Scheduler:
     def __init__(
         self,
         store: Store,
-        library: Library,
+        library: Library | Libraries,
         deliverers: Mapping[str, Deliverer],
         *,
         clock: Clock = utc_now,

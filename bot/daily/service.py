@@ -20,6 +20,7 @@ from bot.core.schedule import (
 )
 from bot.core.zones import match_timezone
 from bot.daily.scheduler import Scheduler, subscription_passage
+from bot.server_texts import Libraries, default_for, library_for
 from bot.store import Store, Subscription, SubscriptionSpec
 from bot.store.models import Days, Mode
 
@@ -74,7 +75,7 @@ def _plan(subscription: Subscription) -> str:
 class DailyService:
     """Set up, stop, inspect and trigger a channel's daily passage."""
 
-    def __init__(self, store: Store, library: Library, scheduler: Scheduler | None = None) -> None:
+    def __init__(self, store: Store, library: Library | Libraries, scheduler: Scheduler | None = None) -> None:
         self.store = store
         self.library = library
         self.scheduler = scheduler
@@ -111,7 +112,9 @@ class DailyService:
             platform=platform,
             workspace_id=workspace_id,
             channel_id=channel_id,
-            document_id=self.library.document(document_id).id,
+            document_id=library_for(self.library, platform, workspace_id)
+            .document(document_id or default_for(self.library, platform, workspace_id, channel_id))
+            .id,
             local_time=format_local_time(local_time),
             timezone=zone,
             mode=parse_mode(mode),

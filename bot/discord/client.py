@@ -336,6 +336,7 @@ async def run_discord(
     shard_ids: Sequence[int] | None = None,
     shard_count: int | None = None,
     daily: DailyService | None = None,
+    texts: ServerTexts | None = None,
     guild_ready_timeout: float = 2.0,
 ) -> None:
     """Run the Discord bot until cancelled or closed; start-up problems raise DiscordStartError.
@@ -354,6 +355,7 @@ async def run_discord(
         shard_ids=list(shard_ids) if shard_ids is not None else None,
         shard_count=shard_count,
         daily=daily,
+        texts=texts,
         guild_ready_timeout=guild_ready_timeout,
     )
     async with bot:
@@ -396,6 +398,7 @@ async def sync_commands(
     token: str | None,
     data_dir: Path,
     daily: DailyService | None,
+    texts: ServerTexts | None = None,
     guild_id: int | None = None,
     clear: bool = False,
 ) -> SyncReport:
@@ -404,7 +407,7 @@ async def sync_commands(
     The tree is built exactly as `run` builds it: pass the DailyService `run` would get, so the /daily-*
     commands are part of it (a bulk overwrite without them would delete them until the next start).
     """
-    bot = build_bot(library, data_dir=data_dir, sync_on_start=False, daily=daily)
+    bot = build_bot(library, data_dir=data_dir, sync_on_start=False, daily=daily, texts=texts)
     async with bot:
         await _login(bot, token)
         guild = discord.Object(id=guild_id) if guild_id is not None else None

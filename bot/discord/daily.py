@@ -21,6 +21,7 @@ from bot.core.zones import timezone_suggestions
 from bot.daily.delivery import PermanentDeliveryError, TransientDeliveryError
 from bot.daily.service import DailyService
 from bot.discord import embeds
+from bot.discord.commands import document_choices
 from bot.discord.replies import NO_MENTIONS, Bot, Interaction, answer, library_of, say_privately, send
 from bot.store import Subscription
 
@@ -251,7 +252,7 @@ class DailyCommands(commands.Cog):
         role="A role to mention with each post (only this role is pinged)",
         document="Which text (leave out when only one is loaded)",
     )
-    @app_commands.autocomplete(timezone=zone_choices)
+    @app_commands.autocomplete(timezone=zone_choices, document=document_choices)
     async def daily_setup(
         self,
         interaction: Interaction,

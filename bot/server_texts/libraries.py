@@ -182,6 +182,15 @@ def library_for(source: Library | Libraries, platform: str, workspace_id: str | 
     return source.for_scope(scope_of(platform, workspace_id))
 
 
+def default_for(
+    source: Library | Libraries, platform: str, workspace_id: str | None, channel_id: str | None
+) -> str | None:
+    """The text a server (or one of its channels) chose as its default; None with one library or no choice."""
+    if isinstance(source, Library):
+        return None
+    return source.default_document(scope_of(platform, workspace_id), channel_id)
+
+
 def _without_content(stored: list[StoredText]) -> list[StoredText]:
     return [
         StoredText(t.scope, t.text_id, t.file_name, t.metadata, t.content_hash, t.size_bytes, t.added_by, t.added_at)

@@ -97,6 +97,7 @@ async def test_rejected_sync_does_not_stop_the_bot_and_is_retried_next_start(
 
 
 DAILY = {"daily-setup", "daily-stop", "daily-status", "daily-preview", "daily-post-now"}
+SERVER_TEXTS = {"text"}  # the /text group: like the daily commands, there when the process has a database
 GUILD_SYNC = f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
 
 
@@ -124,8 +125,11 @@ async def test_sync_publishes_exactly_the_tree_that_run_publishes(
     await run_until_synced(fake, library, tmp_path / "run")
     [_, from_run] = global_syncs(fake)
     assert from_sync == from_run
-    assert {c["name"] for c in from_sync} == COMMANDS | DAILY
-    assert line == f"Published {len(COMMANDS | DAILY)} commands globally."
+    assert {c["name"] for c in from_sync} == COMMANDS | DAILY | SERVER_TEXTS
+    assert line == f"Published {len(COMMANDS | DAILY | SERVER_TEXTS)} commands globally."
+    [group] = [c for c in from_sync if c["name"] == "text"]
+    assert (group["default_member_permissions"], group["contexts"], group["integration_types"]) == (32, [0], [0])
+    assert {o["name"] for o in group["options"]} == {"add", "list", "remove", "default", "hide-bundled", "show-bundled"}
     await run_until_synced(fake, library, tmp_path / "sync")  # after a sync, run finds nothing to change
     assert len(global_syncs(fake)) == 2
 
@@ -135,16 +139,16 @@ async def test_guild_sync_copies_the_tree_for_testing_and_clear_removes_the_copi
 ) -> None:
     settings = Settings(discord_token=TOKEN, data_dir=tmp_path)
     await run_until_synced(fake, library, tmp_path)
-    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY)
+    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY | SERVER_TEXTS)
     line = await launcher.discord_sync(settings, library, guild_id=GUILD_ID)
     [upload] = fake.of("PUT", GUILD_SYNC)
-    assert {c["name"] for c in upload.body} == COMMANDS | DAILY
+    assert {c["name"] for c in upload.body} == COMMANDS | DAILY | SERVER_TEXTS
     assert len(global_syncs(fake)) == 1  # the global commands are left alone
     assert f"lists each command twice until `speechbot discord sync --guild {GUILD_ID} --clear`" in line
     line = await launcher.discord_sync(settings, library, guild_id=GUILD_ID, clear=True)
     assert line == f"Removed the test copies of the commands from server {GUILD_ID}; the global commands stay."
     assert fake.of("PUT", GUILD_SYNC)[-1].body == []
-    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY)  # each command once
+    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY | SERVER_TEXTS)  # each command once
     assert f"{APP_ID}/guild/{GUILD_ID}" not in json.loads((tmp_path / HASH_FILE).read_text())
 
 
@@ -154,7 +158,7 @@ async def test_guild_sync_before_any_global_sync_shows_each_command_once(
     settings = Settings(discord_token=TOKEN, data_dir=tmp_path)
     line = await launcher.discord_sync(settings, library, guild_id=GUILD_ID)
     assert line.endswith("for testing (they work there at once).")
-    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY)
+    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY | SERVER_TEXTS)
 
 
 async def test_run_removes_the_test_copies_a_guild_sync_left(
@@ -163,7 +167,7 @@ async def test_run_removes_the_test_copies_a_guild_sync_left(
     settings = Settings(discord_token=TOKEN, data_dir=tmp_path)
     await launcher.discord_sync(settings, library, guild_id=GUILD_ID)
     await run_until_synced(fake, library, tmp_path)
-    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY)  # global once, the copies gone
+    assert fake.listed_in_guild() == sorted(COMMANDS | DAILY | SERVER_TEXTS)  # global once, the copies gone
     assert list(json.loads((tmp_path / HASH_FILE).read_text())) == [f"{APP_ID}/global"]
     await run_until_synced(fake, library, tmp_path)  # nothing left to remove on the next start
     assert len(fake.of("PUT", GUILD_SYNC)) == 2
