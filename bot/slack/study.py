@@ -82,22 +82,16 @@ def parse_quiz(words: list[str], command: str) -> QuizRequest:
 class SlackStudy:
     """The study subcommands and buttons, bound to the libraries, quiz service, command name and clock.
 
-    Concordances, trends and cards read the workspace's own texts too; quizzes ask from the shared library.
+    Every command and button reads the library of the workspace it came from: the shared texts and its own.
     """
 
     def __init__(
-        self,
-        library: Library,
-        quizzes: QuizService | None,
-        command_name: str,
-        now: Callable[[], datetime],
-        libraries: Libraries | None = None,
+        self, libraries: Libraries, quizzes: QuizService | None, command_name: str, now: Callable[[], datetime]
     ) -> None:
-        self.library = library
+        self.libraries = libraries
         self.quizzes = quizzes
         self.command_name = command_name
         self.now = now
-        self.libraries = libraries or Libraries(library)
 
     async def _library_of(self, team: object) -> Library:
         """The library of the workspace a command or button came from."""
@@ -262,7 +256,8 @@ class SlackStudy:
     async def show_reveal(self, client: AsyncWebClient, reveal: Reveal) -> None:
         """Edit the question into its answer, then post the round's next question."""
         record = reveal.asked.record
-        document = self.library.document(reveal.asked.question.document_id)
+        library = await asyncio.to_thread(self.libraries.for_scope, scope_of(PLATFORM, record.workspace_id))
+        document = library.document(reveal.asked.question.document_id)
         message = study_blocks.reveal_message(reveal, document)
         if record.message_id is not None:
             await client.chat_update(
@@ -344,9 +339,8 @@ def slack_study(
     libraries: Libraries, daily: DailyService | None, command_name: str, now: Callable[[], datetime]
 ) -> SlackStudy:
     """The study commands for one Slack app; quizzes keep their rounds in the daily service's database."""
-    shared = libraries.shared
-    quizzes = QuizService(QuizBook(cast(SqlStore, daily.store)), shared) if daily is not None else None
-    return SlackStudy(shared, quizzes, command_name, now, libraries)
+    quizzes = QuizService(QuizBook(cast(SqlStore, daily.store)), libraries) if daily is not None else None
+    return SlackStudy(libraries, quizzes, command_name, now)
 
 
 def clients_of(app: AsyncApp) -> ClientFor:

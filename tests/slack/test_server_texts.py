@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
 import aiohttp
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import Library
+from bot.daily.scheduler import Scheduler
+from bot.daily.service import DailyService
 from bot.server_texts import Libraries, ServerTexts
+from bot.slack.daily import SlackDeliverer
 from bot.slack.runner import SlackHttpServer, start_slack_http, start_slack_socket
 from bot.slack.texts import CONFIRM_REMOVE_ACTION
 from bot.store import Store, SubscriptionSpec, open_store
@@ -54,8 +58,31 @@ def texts(store: Store, library: Library) -> ServerTexts:
     return ServerTexts(shelf, Libraries(library, shelf), max_bytes=MAX_BYTES, max_texts=50)
 
 
+class Clock:
+    """The bots' clock, moved by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 @pytest.fixture
-async def teacher_slack(library: Library, fake_slack: FakeSlack, texts: ServerTexts) -> AsyncIterator[SlackClient]:
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def scheduler(store: Store, texts: ServerTexts, fake_slack: FakeSlack, clock: Clock) -> Scheduler:
+    deliverer = SlackDeliverer(AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.base_url))
+    return Scheduler(store, texts.libraries, {"slack": deliverer}, clock=clock)
+
+
+@pytest.fixture
+async def teacher_slack(
+    library: Library, fake_slack: FakeSlack, texts: ServerTexts, store: Store, scheduler: Scheduler, clock: Clock
+) -> AsyncIterator[SlackClient]:
     server: SlackHttpServer = await start_slack_http(
         library,
         signing_secret=SIGNING_SECRET,
@@ -63,7 +90,8 @@ async def teacher_slack(library: Library, fake_slack: FakeSlack, texts: ServerTe
         port=0,
         client_base_url=fake_slack.base_url,
         today=lambda: TODAY,
-        now=lambda: NOW,
+        now=clock,
+        daily=DailyService(store, texts.libraries, scheduler),
         texts=texts,
     )
     async with aiohttp.ClientSession() as session:
@@ -364,3 +392,44 @@ async def test_the_shortcut_works_over_socket_mode(library: Library, fake_slack:
         assert [t.text_id for t in await texts.list(SCOPE)] == ["lighthouse"]
     finally:
         await handler.close_async()
+
+
+async def test_daily_posts_read_the_workspace_default_text(
+    teacher_slack: SlackClient, fake_slack: FakeSlack, store: Store, scheduler: Scheduler, clock: Clock
+) -> None:
+    await add_lesson(teacher_slack)
+    await command(teacher_slack, "text default lighthouse", user=ADMIN)
+    assert "Daily passage set up" in await command(teacher_slack, "daily setup 10:00 UTC sequential")
+    saved = store.subscription("slack", FAKE_TEAM_ID, "C0FAKECHAN")
+    assert saved is not None and saved.document_id == "lighthouse"
+    assert "keeper climbed the tower" in await command(teacher_slack, "daily preview")
+    clock.now = NOW + timedelta(hours=1, minutes=1)
+    assert (await scheduler.tick())["sent"] == 1
+    (post,) = fake_slack.calls_to("chat.postMessage")
+    assert "keeper climbed the tower" in all_text(post.args)
+    assert "The Lesson of the Lighthouse" in all_text(post.args)
+
+
+async def test_daily_setup_names_a_workspace_text_only_where_it_lives(teacher_slack: SlackClient, store: Store) -> None:
+    await add_lesson(teacher_slack)
+    assert "Daily passage set up" in await command(teacher_slack, "daily setup 10:00 UTC in:lighthouse")
+    elsewhere = await command(teacher_slack, "daily setup 10:00 UTC in:lighthouse", team=OTHER_TEAM)
+    assert "No text called “lighthouse”" in elsewhere
+    assert store.subscription("slack", OTHER_TEAM, "C0FAKECHAN") is None
+
+
+HARBOUR = "\n\n".join(
+    f"Paragraph {n} of the harbour log tells how the {word} ship came in at dawn and the keeper wrote it down."
+    for n, word in enumerate(["red", "blue", "grey", "white", "black", "green"], 1)
+).encode()
+
+
+async def test_study_tools_read_the_workspace_texts(teacher_slack: SlackClient, fake_slack: FakeSlack) -> None:
+    await use_shortcut(teacher_slack, [fake_slack.share_file("harbour-log.txt", HARBOUR, token=BOT_TOKEN)])
+    found = await command(teacher_slack, "concordance keeper in:harbour-log")
+    assert "keeper" in found.lower() and "6" in found
+    assert "No text called" in await command(teacher_slack, "concordance keeper in:harbour-log", team=OTHER_TEAM)
+    status, _ = await teacher_slack.post(teacher_slack.slash_body("quiz in:harbour-log"))
+    assert status == 200
+    (question,) = await fake_slack.wait_for("chat.postMessage")  # the question goes to the channel
+    assert "harbour log" in all_text(question.args).lower()

@@ -18,6 +18,7 @@ from bot.core import Library
 from bot.daily.scheduler import Scheduler
 from bot.daily.service import DailyService
 from bot.quiz_service import QuizService
+from bot.server_texts import Libraries
 from bot.slack.daily import SlackDeliverer
 from bot.slack.runner import start_slack_http
 from bot.slack.study import SlackStudy, parse_quiz
@@ -144,7 +145,7 @@ async def test_the_closer_reveals_questions_a_restart_left_open(
         reply = await press(slack, answer_ids(question)[0], "U0ANA", key="p")
         assert reply["text"].startswith("Counted:")
     # the server is gone; a new process's closer finds the open question in the database
-    study = SlackStudy(library, QuizService(QuizBook(cast(SqlStore, store)), library), "/speech", clock)
+    study = SlackStudy(Libraries(library), QuizService(QuizBook(cast(SqlStore, store)), library), "/speech", clock)
     web = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.base_url)
 
     async def client_for(team: str) -> AsyncWebClient:
