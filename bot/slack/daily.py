@@ -20,6 +20,7 @@ from bot.core.schedule import local_date_of
 from bot.daily.delivery import PermanentDeliveryError, TransientDeliveryError
 from bot.daily.service import DailyService, parse_days, parse_mode
 from bot.slack import blocks
+from bot.slack.admins import is_workspace_admin
 from bot.slack.config import check_token, oauth_config
 from bot.slack.daily_words import DailySubcommand
 from bot.slack.installations import DatabaseInstallationStore
@@ -289,14 +290,7 @@ class SlackDailyCommands:
         current = await self.service.subscription(PLATFORM, team, channel)
         if current is None or not current.active or current.set_up_by == user:
             return True
-        try:
-            info = await client.users_info(user=user)
-        except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
-            raise UserError(
-                "I could not check whether you are a workspace admin just now; please try again in a moment."
-            ) from error
-        person = info.get("user") or {}
-        return bool(person.get("is_admin") or person.get("is_owner"))
+        return await is_workspace_admin(client, user)
 
 
 async def _require_membership(client: AsyncWebClient, channel: str, command: str) -> None:

@@ -29,6 +29,7 @@ from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.quiz_service import DEFAULT_SECONDS, Asked, QuizService, Reveal
 from bot.server_texts import Libraries, scope_of
 from bot.slack import study_blocks
+from bot.slack.admins import is_workspace_admin
 from bot.slack.blocks import SlackMessage, error_message
 from bot.store.base import SqlStore
 from bot.store.quiz import QuizBook
@@ -120,7 +121,7 @@ class SlackStudy:
         if args and args[0].lower() == "scores":
             return study_blocks.scores_message(await service.scores(platform=PLATFORM, workspace_id=team))
         if args and args[0].lower() == "reset":
-            if not await _is_admin(client, user):
+            if not await is_workspace_admin(client, user):
                 raise UserError("Only a workspace admin or owner can reset the quiz scores.")
             removed = await service.reset(platform=PLATFORM, workspace_id=team)
             return SlackMessage(text=f"The quiz scores are cleared ({removed} answers removed).")
@@ -297,15 +298,6 @@ class SlackStudy:
         if self.quizzes is None:
             raise UserError("Quizzes need the bot's database, which this process was started without.")
         return self.quizzes
-
-
-async def _is_admin(client: AsyncWebClient, user: str) -> bool:
-    try:
-        info = await client.users_info(user=user)
-    except SLACK_ERRORS as error:
-        raise UserError("I could not check whether you are a workspace admin just now; please try again.") from error
-    person = info.get("user") or {}
-    return bool(person.get("is_admin") or person.get("is_owner"))
 
 
 def _documents(library: Library, document: str | None) -> list[Document]:

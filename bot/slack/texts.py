@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import aiohttp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.errors import UserError
 from bot.core.render import SOMETHING_WRONG
 from bot.server_texts import ServerText, ServerTexts, scope_of
+from bot.slack.admins import is_workspace_admin
 from bot.slack.blocks import SlackMessage, button_value, context, error_message, escape, section
 from bot.slack.files import fetch_text_file, pick_text_file, size_words
 
@@ -29,7 +29,6 @@ PLATFORM = "slack"
 ACTIONS = ("list", "remove", "default", "hide-bundled", "show-bundled")
 NO_WORKSPACE = "Texts belong to a workspace; use this in one of its channels."
 ADMINS_ONLY = "Only a workspace admin or owner can {}."
-SLACK_ERRORS = (SlackApiError, aiohttp.ClientError, OSError, TimeoutError)
 
 log = logging.getLogger("speechbot.slack")
 
@@ -79,7 +78,8 @@ class SlackTexts:
             f"`{command} search <words> in:{added.text_id}`, or make it the text commands read when they "
             f"name none with `{command} text default {added.text_id}`.",
         ]
-        return SlackMessage(text=f"Added {added.title[:200]} as {added.text_id}.", blocks=[section("\n".join(lines))])
+        summary = escape(f"Added {added.title[:200]} as {added.text_id}.")
+        return SlackMessage(text=summary, blocks=[section("\n".join(lines))])
 
     async def run(self, words: list[str], command: dict[str, Any], client: AsyncWebClient) -> SlackMessage:
         """`text list|remove <id>|default <id>|default none|hide-bundled|show-bundled`, answered privately."""
@@ -130,8 +130,8 @@ class SlackTexts:
     async def _list(self, scope: str) -> SlackMessage:
         own = await self.service.list(scope)
         libraries = self.service.libraries
-        default = libraries.default_document(scope)
-        library = libraries.for_scope(scope)
+        default = await asyncio.to_thread(libraries.default_document, scope)
+        library = await asyncio.to_thread(libraries.for_scope, scope)
         shared = [d for d in library.documents.values() if d.id not in {t.text_id for t in own}]
         lines = [f"*This workspace's texts* ({len(own)} of {self.service.max_texts}):"]
         lines += [_listed(text, default) for text in own] or ["None yet: use “Add this file to speechbot” on a file."]
@@ -180,7 +180,8 @@ class SlackTexts:
         where = "this channel" if here else "this workspace"
         if chosen is None:
             return _plain(f"{where.capitalize()} has no default text now; commands read the first one listed.")
-        picked = self.service.libraries.default_document(scope, channel if here else None) or chosen
+        picked = await asyncio.to_thread(self.service.libraries.default_document, scope, channel if here else None)
+        picked = picked or chosen
         return _plain(f"Commands in {where} that name no text now read `{picked}`.")
 
     def _usage(self) -> str:
@@ -198,18 +199,6 @@ def texts_help(command: str) -> str:
         f"`{command} text list`; admins and owners: `{command} text default <id>|none [here]`, "
         f"`{command} text hide-bundled|show-bundled`; they and whoever added a text: `{command} text remove <id>`."
     )
-
-
-async def is_workspace_admin(client: AsyncWebClient, user: str, *, quiet: bool = False) -> bool:
-    """Whether Slack says the person is a workspace admin or owner; `quiet` treats an unanswered look-up as no."""
-    try:
-        info = await client.users_info(user=user)
-    except SLACK_ERRORS as error:
-        if quiet:
-            return False
-        raise UserError("I could not check whether you are a workspace admin just now; please try again.") from error
-    person = info.get("user") or {}
-    return bool(person.get("is_admin") or person.get("is_owner"))
 
 
 def _listed(text: ServerText, default: str | None) -> str:
