@@ -1,4 +1,4 @@
-"""A workspace's own texts on Slack: the "Add this file" message shortcut and `/speech text …`."""
+"""A workspace's own texts on Slack: the "Add file to speechbot" message shortcut and `/speech text …`."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from bot.slack.blocks import SlackMessage, button_value, context, error_message,
 from bot.slack.files import fetch_text_file, pick_text_file, size_words
 
 ADD_TEXT_SHORTCUT = "speechbot_add_text"
-ADD_TEXT_NAME = "Add this file to speechbot"
+ADD_TEXT_NAME = "Add file to speechbot"  # Slack refuses a shortcut name of more than 24 characters
 ADD_TEXT_DESCRIPTION = "Add the message's .txt or .md file to this workspace's texts"
 CONFIRM_REMOVE_ACTION = "speech_text_remove_confirm"
 PLATFORM = "slack"
@@ -134,7 +134,7 @@ class SlackTexts:
         library = await asyncio.to_thread(libraries.for_scope, scope)
         shared = [d for d in library.documents.values() if d.id not in {t.text_id for t in own}]
         lines = [f"*This workspace's texts* ({len(own)} of {self.service.max_texts}):"]
-        lines += [_listed(text, default) for text in own] or ["None yet: use “Add this file to speechbot” on a file."]
+        lines += [_listed(text, default) for text in own] or [f"None yet: use “{ADD_TEXT_NAME}” on a file."]
         lines.append(f"*Texts every workspace reads* ({len(shared)}):")
         lines += [f"• `{d.id}` {escape(d.title)}" + (" (default)" if d.id == default else "") for d in shared[:20]]
         if len(shared) > 20:

@@ -17,12 +17,13 @@ def test_manifest_offers_the_add_file_message_shortcut(http_url: str | None) -> 
     shortcuts = parsed["features"]["shortcuts"]
     assert shortcuts == [
         {
-            "name": "Add this file to speechbot",
+            "name": "Add file to speechbot",
             "type": "message",
             "callback_id": ADD_TEXT_SHORTCUT,
             "description": "Add the message's .txt or .md file to this workspace's texts",
         }
     ]
+    assert len(shortcuts[0]["name"]) <= 24  # Slack refuses longer shortcut names
     assert parsed["settings"]["interactivity"]["is_enabled"] is True  # shortcuts arrive as interactivity
 
 

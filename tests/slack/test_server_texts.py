@@ -16,6 +16,7 @@ from bot.core import Library
 from bot.daily.scheduler import Scheduler
 from bot.daily.service import DailyService
 from bot.server_texts import Libraries, ServerTexts
+from bot.slack import listeners
 from bot.slack.daily import SlackDeliverer
 from bot.slack.runner import SlackHttpServer, start_slack_http, start_slack_socket
 from bot.slack.texts import CONFIRM_REMOVE_ACTION
@@ -100,7 +101,7 @@ async def teacher_slack(
 
 
 async def use_shortcut(slack: SlackClient, files: list[dict[str, Any]], *, user: str = TEACHER) -> str:
-    """Use "Add this file to speechbot" on a message with `files`; the private answer's text."""
+    """Use "Add file to speechbot" on a message with `files`; the private answer's text."""
     before = len(slack.fake.responses)
     status, body = await slack.post(message_shortcut_body(slack.fake, files, user=user))
     assert (status, body) == (200, "")  # acked at once, answered afterwards
@@ -433,3 +434,16 @@ async def test_study_tools_read_the_workspace_texts(teacher_slack: SlackClient, 
     assert status == 200
     (question,) = await fake_slack.wait_for("chat.postMessage")  # the question goes to the channel
     assert "harbour log" in all_text(question.args).lower()
+
+
+async def test_a_library_still_being_indexed_is_answered_after_an_empty_ack(
+    teacher_slack: SlackClient, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_log = "\n\n".join(f"Entry {n}: the keeper logged ship number {n} at the harbour wall." for n in range(600))
+    await use_shortcut(teacher_slack, [fake_slack.share_file("long-log.txt", long_log.encode(), token=BOT_TOKEN)])
+    monkeypatch.setattr(listeners, "LIBRARY_WAIT", 0.0)  # Slack's 3 s, as if indexing the new text took longer
+    before = len(fake_slack.responses)
+    status, body = await teacher_slack.post(teacher_slack.slash_body("quote 5 in:long-log"))
+    assert (status, body) == (200, "")  # acked before the workspace's library was ready
+    answer = (await fake_slack.wait_for("response_url", before + 1))[before].args
+    assert answer["response_type"] == "in_channel" and "ship number 4 at the harbour" in all_text(answer)
