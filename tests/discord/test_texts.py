@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -16,7 +15,7 @@ from bot.daily.service import DailyService
 from bot.discord.client import AnyBot
 from bot.discord.daily import DiscordDeliverer
 from bot.server_texts import Libraries, ServerTexts
-from bot.store import Store, open_store
+from bot.store import Store
 from bot.store.base import SqlStore
 from bot.store.texts import TextShelf
 from tests.discord.conftest import Starter
@@ -31,10 +30,9 @@ NO_MANAGE_GUILD = ((1 << 53) - 1) & ~(1 << 5)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(None, tmp_path / "db")
-    yield opened
-    opened.close()
+def store(subscriptions: Store) -> Store:
+    """The bot's database (SQLite in the test's `subscriptions` folder)."""
+    return subscriptions
 
 
 @pytest.fixture
@@ -196,7 +194,7 @@ async def test_a_text_added_in_another_process_is_answered_within_seconds(
 ) -> None:
     lesson = tmp_path / "lighthouse.md"
     lesson.write_bytes(LESSON)
-    env = {"SPEECHBOT_DATA_DIR": str(tmp_path / "db")}  # the bot's own database
+    env = {"SPEECHBOT_DATA_DIR": str(tmp_path / "subscriptions")}  # the bot's own database
     added = await asyncio.to_thread(
         speechbot, "texts", "add", str(lesson), "--server", SCOPE, cwd=tmp_path, extra_env=env
     )
