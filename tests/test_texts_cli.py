@@ -5,18 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.server_texts.samples import LESSON
 from tests.test_cli import speechbot
 
 GUILD = "discord:900"
-LESSON = """---
-title: The Lesson of the Lighthouse
-speaker: Ada Keeper
-date: 1901-05-04
----
-The keeper climbed the tower every evening before the lamps were lit along the harbour.
-
-She wrote that a lighthouse teaches patience, because the sea answers nobody in a hurry.
-"""
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -25,7 +17,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def _lesson(tmp_path: Path) -> Path:
     path = tmp_path / "lighthouse.md"
-    path.write_text(LESSON, encoding="utf-8")
+    path.write_bytes(LESSON)
     return path
 
 

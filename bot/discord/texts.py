@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.core.errors import UserError
 from bot.discord import embeds
 from bot.discord.commands import CHOICE_CHARS, CHOICES_LIMIT, document_choices
+from bot.discord.daily import for_managers
 from bot.discord.replies import NO_MENTIONS, Bot, Interaction, say_privately, server_scope
 from bot.server_texts import ServerText, ServerTexts
 
@@ -37,13 +38,14 @@ def _service(interaction: Interaction) -> ServerTexts:
 
 
 def _listed(text: ServerText) -> str:
+    """One line of /text list: id, title, speaker and date, size, and who added it when (never pinging them)."""
     facts = " · ".join(part for part in (text.speaker, text.date) if part)
     size = f"{max(1, round(text.size_bytes / 1024))} KB"
-    return (
-        f"`{text.text_id}` **{discord.utils.escape_markdown(text.title)}**"
-        + (f" · {discord.utils.escape_markdown(facts)}" if facts else "")
-        + f" · {size} · added by <@{text.added_by}> <t:{int(text.added_at.timestamp())}:d>"
-    )
+    adder = f"<@{text.added_by}>" if text.added_by.isdigit() else discord.utils.escape_markdown(text.added_by)
+    parts = [f"`{text.text_id}` **{discord.utils.escape_markdown(text.title)}**"]
+    parts += [discord.utils.escape_markdown(facts)] if facts else []
+    parts += [size, f"added by {adder} <t:{int(text.added_at.timestamp())}:d>"]
+    return " · ".join(parts)
 
 
 async def own_text_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -111,9 +113,7 @@ class ConfirmRemoval(
         )
 
 
-@app_commands.default_permissions(manage_guild=True)
-@app_commands.allowed_installs(guilds=True, users=False)
-@app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+@for_managers
 class TextCommands(commands.GroupCog, group_name="text", group_description="This server's own texts"):
     """Add, list, remove and choose this server's own texts; Manage Server by default (servers may adjust)."""
 

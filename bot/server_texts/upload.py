@@ -8,26 +8,13 @@ from pathlib import PurePath
 
 from bot.core.corpus import Document, Metadata, parse_document
 from bot.core.errors import UserError
-from bot.core.metadata import parse_date
+from bot.core.metadata import FIELDS, parse_date
 from bot.core.reader import read_text_bytes
 from bot.store.texts import StoredText
 
-# The metadata fields kept with a stored text (as strings), replayed over its front matter when rebuilt.
-_KEPT = (
-    "short_title",
-    "sentence_case_title",
-    "speaker",
-    "speaker_family",
-    "speaker_given",
-    "occasion",
-    "place",
-    "kind",
-    "source",
-    "url",
-    "translator",
-    "translated_from",
-    "edition",
-)
+# The metadata fields kept with a stored text (as strings), replayed over its front matter when rebuilt; the
+# title, date and excerpt flag are kept as parsed (see metadata_of), the id is the stored text's own.
+_KEPT = tuple(name for name in FIELDS if name not in ("id", "title", "date", "year", "excerpt"))
 
 
 @dataclass(frozen=True, slots=True)

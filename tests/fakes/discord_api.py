@@ -154,6 +154,10 @@ class FakeDiscord:
     app_commands: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
     post_faults: list[int | None] = field(default_factory=list)  # statuses for the next channel posts (None: ok)
     post_delay: float = 0.0  # seconds a channel post waits before it is answered (a hanging request)
+    # Servers that installed the bot (an interaction from any other server comes from a user install).
+    installed_guilds: set[int] = field(default_factory=lambda: {GUILD_ID})
+    attachments: dict[str, bytes] = field(default_factory=dict)  # uploaded files by attachment id, as the CDN has them
+    downloads: list[str] = field(default_factory=list)  # attachment ids the bot fetched, in order
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _identified: asyncio.Event = field(default_factory=asyncio.Event)
     _pressed_on: dict[str, str] = field(default_factory=dict)  # interaction id -> message id
@@ -166,6 +170,7 @@ class FakeDiscord:
         """Listen on a free loopback port."""
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
@@ -205,6 +210,36 @@ class FakeDiscord:
         """A fresh snowflake made from the current time, so discord.py's ``created_at`` is today."""
         millis = int(datetime.now(UTC).timestamp() * 1000) - DISCORD_EPOCH_MS
         return str((millis << 22) | (next(self._ids) % (1 << 22)))
+
+    # -- attachments (the CDN) ---------------------------------------------------------------------------
+
+    def attachment_option(
+        self, filename: str, data: bytes, *, content_type: str = "text/plain; charset=utf-8", size: int | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        """An uploaded file for an attachment option (type 11): its id (the option's value) and `resolved`.
+
+        The bytes are served over loopback at the attachment's URL; `size` may claim another size than the data's.
+        """
+        attachment_id = self.new_id()
+        self.attachments[attachment_id] = data
+        url = f"http://127.0.0.1:{self.port}/attachments/{attachment_id}/{filename}"
+        attachment = {
+            "id": attachment_id,
+            "filename": filename,
+            "size": len(data) if size is None else size,
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+        }
+        return attachment_id, {"attachments": {attachment_id: attachment}}
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        attachment_id = request.match_info["attachment_id"]
+        data = self.attachments.get(attachment_id)
+        if data is None:
+            return web.Response(status=404, text="Not Found")
+        self.downloads.append(attachment_id)
+        return web.Response(body=data, headers={"Content-Type": "application/octet-stream"})
 
     # -- REST --------------------------------------------------------------------------------------------
 
@@ -492,7 +527,14 @@ class FakeDiscord:
     # -- interaction payloads ----------------------------------------------------------------------------
 
     def _interaction(
-        self, kind: int, data: dict[str, Any], *, user_id: int, dm: bool, guild_id: int = GUILD_ID
+        self,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        user_id: int,
+        dm: bool,
+        guild_id: int = GUILD_ID,
+        permissions: int = (1 << 53) - 1,
     ) -> dict[str, Any]:
         """The envelope every INTERACTION_CREATE carries, in a guild channel or a DM.
 
@@ -527,14 +569,14 @@ class FakeDiscord:
                 "user": user,
                 "roles": [],
                 "flags": 0,
-                "permissions": str((1 << 53) - 1),
+                "permissions": str(permissions),
                 "joined_at": "2026-01-01T00:00:00+00:00",
                 "deaf": False,
                 "mute": False,
                 "nick": None,
             }
             payload["context"] = 0
-            installed_by_user = guild_id != GUILD_ID
+            installed_by_user = guild_id not in self.installed_guilds
             payload["authorizing_integration_owners"] = (
                 {"1": str(user_id)} if installed_by_user else {"0": str(guild_id)}
             )
@@ -557,20 +599,53 @@ class FakeDiscord:
             data["resolved"] = resolved
         return self._interaction(2, data, user_id=user_id, dm=dm, guild_id=guild_id)
 
+    def subcommand(
+        self,
+        group: str,
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        user_id: int = USER_ID,
+        guild_id: int = GUILD_ID,
+        permissions: int = (1 << 53) - 1,
+        types: dict[str, int] | None = None,
+        resolved: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A slash-command interaction of a group's subcommand (`/text add …`) in a server."""
+        sub = {"name": name, "type": 1, "options": _options(options, types)}
+        data: dict[str, Any] = {"id": self.new_id(), "name": group, "type": 1, "options": [sub]}
+        if resolved:
+            data["resolved"] = resolved
+        return self._interaction(2, data, user_id=user_id, dm=False, guild_id=guild_id, permissions=permissions)
+
     def autocomplete(
-        self, name: str, focused: str, options: dict[str, Any], *, user_id: int = USER_ID, dm: bool = False
+        self,
+        name: str,
+        focused: str,
+        options: dict[str, Any],
+        *,
+        user_id: int = USER_ID,
+        dm: bool = False,
+        guild_id: int = GUILD_ID,
+        group: str | None = None,
     ) -> dict[str, Any]:
         """An autocomplete interaction (type 4) with ``focused`` as the option being typed."""
         opts = _options(options, None)
         for opt in opts:
             if opt["name"] == focused:
                 opt["focused"] = True
-        data = {"id": self.new_id(), "name": name, "type": 1, "options": opts}
-        return self._interaction(4, data, user_id=user_id, dm=dm)
+        if group is not None:  # `name` is a subcommand of `group`
+            opts = [{"name": name, "type": 1, "options": opts}]
+        data = {"id": self.new_id(), "name": group or name, "type": 1, "options": opts}
+        return self._interaction(4, data, user_id=user_id, dm=dm, guild_id=guild_id)
 
-    def button(self, custom_id: str, *, user_id: int = USER_ID, dm: bool = False) -> dict[str, Any]:
+    def button(
+        self, custom_id: str, *, user_id: int = USER_ID, dm: bool = False, permissions: int = (1 << 53) - 1
+    ) -> dict[str, Any]:
         """A button-press interaction (type 3) on the latest message the bot sent with that button."""
-        payload = self._interaction(3, {"custom_id": custom_id, "component_type": 2}, user_id=user_id, dm=dm)
+        payload = self._interaction(
+            3, {"custom_id": custom_id, "component_type": 2}, user_id=user_id, dm=dm, permissions=permissions
+        )
         found = [m for m in self.messages.values() if custom_id in _custom_ids(m)]
         if not found:
             raise LookupError(f"no message the bot sent has a button {custom_id!r}")

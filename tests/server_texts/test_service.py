@@ -16,18 +16,10 @@ from bot.server_texts import Libraries, ServerTexts, scope_of
 from bot.store import Store, SubscriptionSpec, open_store
 from bot.store.base import SqlStore
 from bot.store.texts import TextShelf
+from tests.server_texts.samples import LESSON
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 GUILD = "discord:900"
-LESSON = b"""---
-title: The Lesson of the Lighthouse
-speaker: Ada Keeper
-date: 1901-05-04
----
-The keeper climbed the tower every evening before the lamps were lit along the harbour.
-
-She wrote that a lighthouse teaches patience, because the sea answers nobody in a hurry.
-"""
 
 
 class Clock:
