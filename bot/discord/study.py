@@ -8,7 +8,7 @@ import io
 import logging
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -26,7 +26,6 @@ from bot.discord.commands import DOCUMENT_HELP, PRIVATE_HELP, REF_HELP, document
 from bot.discord.replies import NO_MENTIONS, Bot, Interaction, library_of, say_privately, titles
 from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.quiz_service import DEFAULT_SECONDS, MAX_SECONDS, MIN_SECONDS, Asked, QuizService, Reveal
-from bot.store.base import SqlStore
 from bot.store.quiz import QuizBook
 
 if TYPE_CHECKING:
@@ -383,6 +382,6 @@ class StudyCommands(commands.Cog):
 
 async def register_study(bot: Bot, library: Library, store: Store | None) -> None:
     """Add the study commands and their restart-proof buttons; quizzes use the bot's database when it has one."""
-    quizzes = QuizService(QuizBook(cast(SqlStore, store)), library) if store is not None else None
+    quizzes = QuizService(QuizBook(store), library) if store is not None else None
     await bot.add_cog(StudyCommands(bot, library, quizzes))
     bot.add_dynamic_items(QuizAnswerButton, ConcordancePage)
