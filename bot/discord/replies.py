@@ -23,6 +23,7 @@ from bot.discord import embeds
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+PLATFORM = "discord"  # what Discord's channels and quizzes are stored under
 
 Interaction = discord.Interaction[Any]
 # What the commands are registered on: the plain or the sharded bot (bot/discord/client.py makes either).

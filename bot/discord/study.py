@@ -23,7 +23,7 @@ from bot.core.quiz import MAX_ROUND, parse_quiz_kind
 from bot.core.trend import check_request, trend
 from bot.discord import study_embeds
 from bot.discord.commands import DOCUMENT_HELP, PRIVATE_HELP, REF_HELP, document_choices
-from bot.discord.replies import NO_MENTIONS, Bot, Interaction, library_of, say_privately, titles
+from bot.discord.replies import NO_MENTIONS, PLATFORM, Bot, Interaction, library_of, say_privately, titles
 from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.quiz_service import DEFAULT_SECONDS, MAX_SECONDS, MIN_SECONDS, Asked, QuizService, Reveal
 from bot.store.quiz import QuizBook
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
 CLOSER_INTERVAL = 2.0  # seconds between looks for questions whose time is up
 
 

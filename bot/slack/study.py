@@ -29,6 +29,7 @@ from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.quiz_service import DEFAULT_SECONDS, Asked, QuizService, Reveal
 from bot.slack import study_blocks
 from bot.slack.blocks import SlackMessage, error_message
+from bot.slack.config import PLATFORM
 from bot.store.quiz import QuizBook
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("speechbot.slack")
 
-PLATFORM = "slack"
 SUBCOMMANDS = frozenset({"quiz", "concordance", "trend", "card"})
 CLOSER_INTERVAL = 2.0
 _SECONDS = re.compile(r"^(\d{1,4})s$", re.IGNORECASE)
