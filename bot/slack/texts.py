@@ -19,13 +19,13 @@ from bot.core.render import SOMETHING_WRONG
 from bot.server_texts import ServerText, ServerTexts, scope_of
 from bot.slack.admins import is_workspace_admin
 from bot.slack.blocks import SlackMessage, button_value, context, error_message, escape, section
+from bot.slack.config import PLATFORM
 from bot.slack.files import fetch_text_file, pick_text_file, size_words
 
 ADD_TEXT_SHORTCUT = "speechbot_add_text"
 ADD_TEXT_NAME = "Add file to speechbot"  # Slack refuses a shortcut name of more than 24 characters
 ADD_TEXT_DESCRIPTION = "Add the message's .txt or .md file to this workspace's texts"
 CONFIRM_REMOVE_ACTION = "speech_text_remove_confirm"
-PLATFORM = "slack"
 ACTIONS = ("list", "remove", "default", "hide-bundled", "show-bundled")
 NO_WORKSPACE = "Texts belong to a workspace; use this in one of its channels."
 ADMINS_ONLY = "Only a workspace admin or owner can {}."
