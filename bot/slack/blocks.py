@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, assert_never
@@ -28,6 +29,7 @@ SECTION_LIMIT = 3000  # Slack rejects a section whose text is longer
 FALLBACK_LIMIT = 3000  # the notification text; Slack shortens longer ones anyway
 BUTTON_VALUE_LIMIT = 2000
 MAX_BLOCKS = 50
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 # Text in one message's blocks: chat.postMessage refuses much more (msg_blocks_too_long), so replies keep to it too.
 MESSAGE_TEXT_LIMIT = 12_000
 POST_ACTION = "speech_post"
@@ -105,6 +107,16 @@ def with_continue(part: SlackMessage, value: dict[str, Any], *, next_part: int, 
 def escape(text: str) -> str:
     """Escape the three characters mrkdwn treats as markup, so `<!channel>` or `<@U1>` never pings."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def is_user_id(text: object) -> bool:
+    """Whether a value is a Slack user id, so it may be shown as a mention."""
+    return isinstance(text, str) and _USER_ID.match(text) is not None
+
+
+def mention(user: str) -> str:
+    """`<@U…>` for a Slack user id; anything else (say, an operator's name) as plain text that pings nobody."""
+    return f"<@{user}>" if is_user_id(user) else escape(user)
 
 
 def highlight(text: str, match: tuple[int, int] | None, marks: Sequence[tuple[int, int]] | None = None) -> str:

@@ -46,7 +46,6 @@ STUDY_SUBCOMMANDS = frozenset({"quiz", "concordance", "trend", "card"})
 NO_DAILY_POSTS = "Scheduled daily posts are not switched on for this bot; `daily` alone shows today's passage."
 NO_TEXTS = "A workspace's own texts need the bot's database, which this process was started without."
 LIBRARY_WAIT = 2.0  # seconds to wait for a workspace's library before acking and answering afterwards
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 
 log = logging.getLogger("speechbot.slack")
 
@@ -211,7 +210,7 @@ class SpeechListeners:
                 return blocks.quotation_message(
                     quotation(library.document(document).passage(ref)),
                     heading=heading if isinstance(heading, str) else None,
-                    shared_by=shared_by if isinstance(shared_by, str) and _USER_ID.match(shared_by) else None,
+                    shared_by=shared_by if isinstance(shared_by, str) and blocks.is_user_id(shared_by) else None,
                     public=value.get("p") is not False,
                 )
             if kind == "context" and isinstance(ref, str):
@@ -358,4 +357,4 @@ def _action_value(body: dict[str, Any]) -> str | None:
 
 def _user_id(body: dict[str, Any]) -> str | None:
     user = (body.get("user") or {}).get("id")
-    return user if isinstance(user, str) and _USER_ID.match(user) else None
+    return user if isinstance(user, str) and blocks.is_user_id(user) else None

@@ -18,7 +18,7 @@ from bot.core.errors import UserError
 from bot.core.render import SOMETHING_WRONG
 from bot.server_texts import ServerText, ServerTexts, scope_of
 from bot.slack.admins import is_workspace_admin
-from bot.slack.blocks import SlackMessage, button_value, context, error_message, escape, section
+from bot.slack.blocks import SlackMessage, button_value, context, error_message, escape, mention, section
 from bot.slack.config import PLATFORM
 from bot.slack.files import fetch_text_file, pick_text_file, size_words
 
@@ -205,8 +205,8 @@ def _listed(text: ServerText, default: str | None) -> str:
     facts = ", ".join(escape(f) for f in (text.speaker, text.date) if f)
     about = f" ({facts})" if facts else ""
     mark = " (default)" if text.text_id == default else ""
-    who = f"<@{text.added_by}>" if text.added_by.isalnum() else escape(text.added_by)
-    return f"• `{text.text_id}` {escape(text.title)}{about}{mark}: {size_words(text.size_bytes)}, added by {who}"
+    added = f"{size_words(text.size_bytes)}, added by {mention(text.added_by)}"
+    return f"• `{text.text_id}` {escape(text.title)}{about}{mark}: {added}"
 
 
 def _sections(lines: list[str]) -> list[dict[str, Any]]:

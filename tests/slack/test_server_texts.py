@@ -447,3 +447,11 @@ async def test_a_library_still_being_indexed_is_answered_after_an_empty_ack(
     assert (status, body) == (200, "")  # acked before the workspace's library was ready
     answer = (await fake_slack.wait_for("response_url", before + 1))[before].args
     assert answer["response_type"] == "in_channel" and "ship number 4 at the harbour" in all_text(answer)
+
+
+async def test_a_text_the_operator_added_is_listed_without_a_mention(
+    teacher_slack: SlackClient, texts: ServerTexts
+) -> None:
+    await texts.add(SCOPE, filename="lighthouse.md", data=LESSON, added_by="operator", now=NOW)  # `speechbot texts add`
+    listed = await command(teacher_slack, "text list")
+    assert "added by operator" in listed and "<@operator>" not in listed
