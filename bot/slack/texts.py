@@ -92,9 +92,9 @@ class SlackTexts:
             if action == "list":
                 return await self._list(scope)
             if action == "remove":
-                if len(args) != 1:
+                if not args:
                     raise UserError(f"Which text? Try `{self.command_name} text remove <id>` (`text list` shows ids).")
-                return await self._remove(scope, args[0], user, client, confirmed=False)
+                return await self._remove(scope, " ".join(args), user, client, confirmed=False)
             if action not in ACTIONS:
                 raise UserError(self._usage())
             if not await is_workspace_admin(client, user):
@@ -147,6 +147,7 @@ class SlackTexts:
         self, scope: str, text_id: str, user: str, client: AsyncWebClient, *, confirmed: bool
     ) -> SlackMessage:
         admin = await is_workspace_admin(client, user, quiet=True)
+        before = await self.service.list(scope)
         removal = await self.service.remove(
             scope, text_id, by=user, may_remove_any=admin, confirmed=confirmed, now=self.now()
         )
@@ -167,8 +168,10 @@ class SlackTexts:
                 text="Removing this text pauses daily posts; confirm with the button.",
                 blocks=[section(f":warning: {warning}"), {"type": "actions", "elements": [button]}],
             )
+        left = {t.text_id for t in await self.service.list(scope)}
+        gone = next((t.text_id for t in before if t.text_id not in left), text_id)  # the id a prefix or title meant
         paused = f" {removal.paused} daily subscription(s) that read it are paused." if removal.paused else ""
-        return _plain(f"Removed `{text_id}` from this workspace's texts.{paused}")
+        return _plain(f"Removed `{gone}` from this workspace's texts.{paused}")
 
     async def _default(self, scope: str, args: list[str], channel: str) -> SlackMessage:
         here = bool(args) and args[-1].lower() == "here"

@@ -455,3 +455,16 @@ async def test_a_text_the_operator_added_is_listed_without_a_mention(
     await texts.add(SCOPE, filename="lighthouse.md", data=LESSON, added_by="operator", now=NOW)  # `speechbot texts add`
     listed = await command(teacher_slack, "text list")
     assert "added by operator" in listed and "<@operator>" not in listed
+
+
+async def test_remove_takes_the_title_words_and_names_the_text_it_removed(
+    teacher_slack: SlackClient, texts: ServerTexts
+) -> None:
+    await add_lesson(teacher_slack)
+    assert "Removed `lighthouse`" in await command(teacher_slack, "text remove lesson of the", user=TEACHER)
+    assert await texts.list(SCOPE) == []
+
+
+async def test_help_names_the_shortcut_and_the_text_subcommands(teacher_slack: SlackClient) -> None:
+    shown = await command(teacher_slack, "help")
+    assert "“Add file to speechbot”" in shown and "/speech text list" in shown and "text remove <id>" in shown
