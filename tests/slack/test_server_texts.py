@@ -467,4 +467,6 @@ async def test_remove_takes_the_title_words_and_names_the_text_it_removed(
 
 async def test_help_names_the_shortcut_and_the_text_subcommands(teacher_slack: SlackClient) -> None:
     shown = await command(teacher_slack, "help")
-    assert "“Add file to speechbot”" in shown and "/speech text list" in shown and "text remove <id>" in shown
+    assert (
+        "“Add file to speechbot”" in shown and "/speech text list" in shown and "text remove &lt;id&gt;" in shown
+    )  # escaped mrkdwn
