@@ -11,8 +11,10 @@ import random
 import secrets
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 from bot import launcher, study_cli, texts_cli
 from bot.clock import Clock, today_utc, utc_now
@@ -80,8 +82,6 @@ def _filter(args: argparse.Namespace) -> TextFilter:
 
 def _version() -> str:
     """The installed package's version, or the source tree's when run without installing."""
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("speechbot")
     except PackageNotFoundError:
@@ -90,8 +90,6 @@ def _version() -> str:
 
 def _https_url(text: str) -> str:
     """A public base URL Slack can call: https, a host, and no query or fragment."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(text.strip())
     if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
         raise argparse.ArgumentTypeError(f"{text!r} is not an https:// URL such as https://speechbot.example.org")

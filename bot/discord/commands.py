@@ -25,6 +25,7 @@ from bot.core.schedule import local_date_of
 from bot.discord import embeds
 from bot.discord.replies import (
     NO_MENTIONS,
+    PLATFORM,
     Bot,
     Interaction,
     answer,
@@ -49,9 +50,6 @@ _MENTIONS = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-# What the daily subscriptions of Discord channels are stored under (the same as bot/discord/daily.py's).
-DAILY_PLATFORM = "discord"
 
 
 # One thread for library work: searches hold the GIL, so more threads would only take more turns from the loop.
@@ -292,7 +290,7 @@ async def channel_today(interaction: Interaction) -> dt.date:
     if daily is None or interaction.guild_id is None or interaction.channel_id is None:
         return moment.date()
     try:
-        found = await daily.subscription(DAILY_PLATFORM, str(interaction.guild_id), str(interaction.channel_id))
+        found = await daily.subscription(PLATFORM, str(interaction.guild_id), str(interaction.channel_id))
     except Exception as error:  # the database is away: the passage of the UTC day is still an answer
         log.warning("Could not read the channel's daily subscription (%s); using the UTC date", type(error).__name__)
         return moment.date()

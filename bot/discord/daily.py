@@ -22,12 +22,11 @@ from bot.daily.delivery import PermanentDeliveryError, TransientDeliveryError
 from bot.daily.service import DailyService
 from bot.discord import embeds
 from bot.discord.commands import document_choices
-from bot.discord.replies import NO_MENTIONS, Bot, Interaction, answer, library_of, say_privately, send
+from bot.discord.replies import NO_MENTIONS, PLATFORM, Bot, Interaction, answer, library_of, say_privately, send
 from bot.store import Subscription
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
 HEADING = DAILY_HEADING
 # The "Read in context" button of a daily post: where to read, the post's idempotency key and, when the
 # passage needs several messages, which part of how many this message is.

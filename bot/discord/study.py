@@ -8,7 +8,7 @@ import io
 import logging
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -23,11 +23,10 @@ from bot.core.quiz import MAX_ROUND, parse_quiz_kind
 from bot.core.trend import check_request, trend
 from bot.discord import study_embeds
 from bot.discord.commands import DOCUMENT_HELP, PRIVATE_HELP, REF_HELP, document_choices
-from bot.discord.replies import NO_MENTIONS, Bot, Interaction, default_of, library_of, say_privately, titles
+from bot.discord.replies import NO_MENTIONS, PLATFORM, Bot, Interaction, default_of, library_of, say_privately, titles
 from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.quiz_service import DEFAULT_SECONDS, MAX_SECONDS, MIN_SECONDS, Asked, QuizService, Reveal
 from bot.server_texts import Libraries, library_for
-from bot.store.base import SqlStore
 from bot.store.quiz import QuizBook
 
 if TYPE_CHECKING:
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
 CLOSER_INTERVAL = 2.0  # seconds between looks for questions whose time is up
 
 
@@ -388,6 +386,6 @@ class StudyCommands(commands.Cog):
 
 async def register_study(bot: Bot, library: Library | Libraries, store: Store | None) -> None:
     """Add the study commands and their restart-proof buttons; quizzes use the bot's database when it has one."""
-    quizzes = QuizService(QuizBook(cast(SqlStore, store)), library) if store is not None else None
+    quizzes = QuizService(QuizBook(store), library) if store is not None else None
     await bot.add_cog(StudyCommands(bot, library, quizzes))
     bot.add_dynamic_items(QuizAnswerButton, ConcordancePage)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from bot.config import Settings
 from bot.core.library import Library
 from bot.server_texts.libraries import Libraries
 from bot.server_texts.service import ServerTexts
 from bot.store import Store
-from bot.store.base import SqlStore
 from bot.store.texts import TextShelf
 
 
 def server_texts_on(store: Store, settings: Settings, shared: Library) -> ServerTexts:
     """The service on the process's database, with the limits and memory budget the settings give."""
-    shelf = TextShelf(cast(SqlStore, store))
+    shelf = TextShelf(store)
     libraries = Libraries(
         shared, shelf, memory_budget_bytes=settings.server_text_memory_mb * 1024 * 1024, cache_dir=settings.cache_dir
     )

@@ -14,6 +14,8 @@ from bot.config import ConfigError
 if TYPE_CHECKING:
     from bot.config import Settings
 
+PLATFORM = "slack"  # what Slack's channels and quizzes are stored under
+
 # What the bot asks for when installed: the slash command and posting; for daily posts, reading its own posts
 # back (history), checking it is in the channel (read) and who is an admin (users:read). Posting needs the bot to
 # be a channel member (setup checks it), so `chat:write.public` is not asked for.

@@ -20,7 +20,7 @@ from bot.core.schedule import local_date_of
 from bot.daily.delivery import PermanentDeliveryError, TransientDeliveryError
 from bot.daily.service import DailyService, parse_days, parse_mode
 from bot.slack import blocks
-from bot.slack.config import check_token, oauth_config
+from bot.slack.config import PLATFORM, check_token, oauth_config
 from bot.slack.daily_words import DailySubcommand
 from bot.slack.installations import DatabaseInstallationStore
 from bot.store import Subscription
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.store import Store
 
-PLATFORM = "slack"
 METADATA_EVENT = "speechbot_daily_passage"
 MANAGING = frozenset({"setup", "stop", "now"})
 # Errors after which posting again cannot work until someone changes something in Slack.

@@ -1,4 +1,4 @@
-"""slack-sdk's installation and OAuth state stores on top of our Store, so OAuth installs live in our database."""
+"""slack-sdk's installation and OAuth state stores on our database, through its small SlackInstallations interface."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
 from bot.clock import Clock, utc_now
-from bot.store import SlackInstallation, Store
+from bot.store import SlackInstallation
+from bot.store.base import SlackInstallations
 
 log = logging.getLogger("speechbot.slack")
 
@@ -33,7 +34,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
     The app asks for bot scopes only, so no user tokens are kept; the installer's id is.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: SlackInstallations) -> None:
         self.store = store
 
     @property
@@ -132,7 +133,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
 class DatabaseOAuthStateStore(AsyncOAuthStateStore):
     """One-time OAuth `state` values in the project's database, so any process sharing it can finish an install."""
 
-    def __init__(self, store: Store, *, expiration_seconds: int = 600, now: Clock = utc_now) -> None:
+    def __init__(self, store: SlackInstallations, *, expiration_seconds: int = 600, now: Clock = utc_now) -> None:
         self.store = store
         self.expiration = timedelta(seconds=expiration_seconds)
         self.now = now

@@ -26,6 +26,7 @@ from bot.core.render import SOMETHING_WRONG, quotation
 from bot.core.replies import Reply
 from bot.metrics import METRICS
 from bot.slack import blocks, study_blocks
+from bot.slack.config import PLATFORM
 from bot.slack.daily_words import read_daily_words
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 BURST = 4
 CONTINUED_KEPT = 1000  # Continue presses remembered, so a double press sends its parts once
 TOO_LONG = "This answer is too long for Slack; {} more part(s) were not sent."
-PLATFORM = "slack"
 UNINSTALLED = "the app was removed from this Slack workspace; reinstall it and run daily setup again"
 REVOKED = "the app's Slack access to this workspace was revoked; reinstall it and run daily setup again"
 STUDY_SUBCOMMANDS = frozenset({"quiz", "concordance", "trend", "card"})

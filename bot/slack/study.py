@@ -10,7 +10,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -29,7 +29,7 @@ from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.quiz_service import DEFAULT_SECONDS, Asked, QuizService, Reveal
 from bot.slack import study_blocks
 from bot.slack.blocks import SlackMessage, error_message
-from bot.store.base import SqlStore
+from bot.slack.config import PLATFORM
 from bot.store.quiz import QuizBook
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("speechbot.slack")
 
-PLATFORM = "slack"
 SUBCOMMANDS = frozenset({"quiz", "concordance", "trend", "card"})
 CLOSER_INTERVAL = 2.0
 _SECONDS = re.compile(r"^(\d{1,4})s$", re.IGNORECASE)
@@ -321,7 +320,7 @@ def slack_study(
     library: Library, daily: DailyService | None, command_name: str, now: Callable[[], datetime]
 ) -> SlackStudy:
     """The study commands for one Slack app; quizzes keep their rounds in the daily service's database."""
-    quizzes = QuizService(QuizBook(cast(SqlStore, daily.store)), library) if daily is not None else None
+    quizzes = QuizService(QuizBook(daily.store), library) if daily is not None else None
     return SlackStudy(library, quizzes, command_name, now)
 
 

@@ -1,10 +1,10 @@
-"""Storage for daily-post subscriptions: one Store protocol, SQLite by default, PostgreSQL when configured."""
+"""Storage for daily posts and Slack installs: one Store interface, SQLite by default, PostgreSQL when configured."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.store.base import SqlStore, Store, idempotency_key
+from bot.store.base import Store, idempotency_key
 from bot.store.models import Claim, Delivery, SlackInstallation, Subscription, SubscriptionSpec
 from bot.store.sqlite import DATABASE_FILE, SqliteStore
 
@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 
-def _connect(database_url: str | None, data_dir: Path) -> SqlStore:
+def _connect(database_url: str | None, data_dir: Path) -> Store:
     if not database_url:
         return SqliteStore(data_dir / DATABASE_FILE)
     scheme = database_url.split(":", 1)[0].lower()

@@ -1,4 +1,4 @@
-"""The Store protocol and the SQL both backends share; backends differ only in connection handling."""
+"""The one storage interface, Store, with the SQL both backends share; backends differ only in connection handling."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any, Protocol, cast
 
+from bot.clock import utc_now
 from bot.store.models import (
     Claim,
     Days,
@@ -47,125 +48,18 @@ DUE_QUERY = (
 )
 
 
-class Store(Protocol):
-    """Where subscriptions and delivery claims live; every method is one short transaction."""
+class SlackInstallations(Protocol):
+    """What Slack's OAuth flow keeps: workspace installations and one-time install states (see Store for each)."""
 
-    def migrate(self) -> list[str]:
-        """Apply pending numbered migrations and return their names."""
-        ...
+    def save_slack_installation(self, installation: SlackInstallation) -> None: ...
 
-    def schema_version(self) -> int:
-        """The number of the newest applied migration (0 for an empty database)."""
-        ...
+    def slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> SlackInstallation | None: ...
 
-    def save_subscription(
-        self, spec: SubscriptionSpec, *, now: datetime, next_run_at: datetime, next_local_date: date
-    ) -> Subscription:
-        """Create or replace a channel's subscription; clears a pause and keeps the post count."""
-        ...
+    def delete_slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> bool: ...
 
-    def subscription(self, platform: str, workspace_id: str, channel_id: str) -> Subscription | None:
-        """The subscription for one channel, active or stopped."""
-        ...
+    def issue_oauth_state(self, state: str, *, now: datetime, expires_at: datetime) -> None: ...
 
-    def subscription_by_id(self, subscription_id: int) -> Subscription | None:
-        """A subscription by its id."""
-        ...
-
-    def stop_subscription(self, platform: str, workspace_id: str, channel_id: str) -> bool:
-        """Stop posting to a channel; returns False when it had no active subscription."""
-        ...
-
-    def due_subscriptions(
-        self, now: datetime, *, platform: str, limit: int = 500, after: tuple[datetime, int] | None = None
-    ) -> list[Subscription]:
-        """Subscriptions whose next run is at or before `now`, oldest first, read through the index."""
-        ...
-
-    def next_due_at(self, *, platform: str) -> datetime | None:
-        """The earliest scheduled run, so the loop can sleep until then."""
-        ...
-
-    def claim(
-        self, subscription: Subscription, local_date: date, *, worker: str, now: datetime, lease: timedelta
-    ) -> Claim | None:
-        """Take the right to post for (subscription, local date); None when posted or leased elsewhere."""
-        ...
-
-    def reclaim_expired(
-        self, subscription: Subscription, local_date: date, *, worker: str, now: datetime, lease: timedelta
-    ) -> Claim | None:
-        """Take over an unfinished claim whose lease ran out; never creates a new one."""
-        ...
-
-    def confirm(
-        self,
-        claim: Claim,
-        *,
-        message_id: str,
-        passage_ref: str,
-        now: datetime,
-        next_run_at: datetime | None,
-        next_local_date: date | None,
-    ) -> bool:
-        """Record a post as made and move the subscription on; False unless the caller's claim still held the day."""
-        ...
-
-    def release_for_retry(self, claim: Claim, *, reason: str, now: datetime, retry_at: datetime) -> bool:
-        """Give the caller's claim back after a transient failure and schedule the retry; False if it was lost."""
-        ...
-
-    def abandon(self, claim: Claim) -> bool:
-        """Mark the caller's claim for a day that ended without a post as missed; False if it was lost."""
-        ...
-
-    def pause(self, subscription_id: int, *, reason: str, now: datetime, claim: Claim | None = None) -> bool:
-        """Stop a subscription that cannot be delivered (deleted channel, lost permission) with the reason.
-
-        With a claim, only while that claim still holds the day (else the newer holder decides); returns
-        whether the subscription was paused.
-        """
-        ...
-
-    def reschedule(self, subscription: Subscription, *, next_run_at: datetime, next_local_date: date) -> bool:
-        """Move a subscription's next run, unless someone else already moved it."""
-        ...
-
-    def delivery(self, subscription_id: int, local_date: date) -> Delivery | None:
-        """The stored state of one day's post."""
-        ...
-
-    def deliveries(self, subscription_id: int) -> list[Delivery]:
-        """All day records of a subscription, oldest first."""
-        ...
-
-    def save_slack_installation(self, installation: SlackInstallation) -> None:
-        """Keep a workspace's (or org's) bot installation, replacing the one it had."""
-        ...
-
-    def slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> SlackInstallation | None:
-        """The workspace's newest installation by team id alone; with no team, the org-wide one."""
-        ...
-
-    def delete_slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> bool:
-        """Forget a workspace's (or, with no team, an org's) installation; False when there was none."""
-        ...
-
-    def issue_oauth_state(self, state: str, *, now: datetime, expires_at: datetime) -> None:
-        """Remember an install link's one-time state until it expires; drops states that already did."""
-        ...
-
-    def consume_oauth_state(self, state: str, *, now: datetime) -> bool:
-        """Use up a state: True exactly once, and only before it expires."""
-        ...
-
-    def close(self) -> None:
-        """Release the connection."""
-        ...
-
-    def pause_workspace(self, platform: str, workspace_id: str, *, reason: str, now: datetime) -> int:
-        """Pause every active subscription of a workspace (the app was removed there); returns how many."""
-        ...
+    def consume_oauth_state(self, state: str, *, now: datetime) -> bool: ...
 
 
 def _ts(moment: datetime) -> int:
@@ -276,8 +170,12 @@ def split_statements(script: str) -> list[str]:
     return [part.strip() for part in "\n".join(lines).split(";\n") if part.strip().rstrip(";").strip()]
 
 
-class SqlStore(ABC):
-    """The Store implementation both backends share; SQL uses `?` placeholders and never user text."""
+class Store(ABC):
+    """Where subscriptions, delivery claims and Slack installs live: the one storage interface.
+
+    Every method is one short transaction in SQL both backends share (`?` placeholders, never user text);
+    a backend (sqlite.py, postgres.py) only implements the connection hooks below.
+    """
 
     dialect = "sql"
 
@@ -334,7 +232,7 @@ class SqlStore(ABC):
                     self._execute(statement)
                 self._execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (number, name, _ts(datetime.now(UTC))),
+                    (number, name, _ts(utc_now())),
                 )
                 applied.append(name)
         return applied
@@ -684,3 +582,6 @@ class SqlStore(ABC):
             "WHERE platform = ? AND workspace_id = ? AND active = 1 AND paused_reason IS NULL",
             (reason, reason, _ts(now), platform, workspace_id),
         )
+
+
+SqlStore = Store  # the name the backends and the store's own modules (quiz.py) build on

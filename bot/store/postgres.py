@@ -10,13 +10,13 @@ from typing import Any
 
 import psycopg
 
-from bot.store.base import Row, SqlStore
+from bot.store.base import Row, Store
 
 # Any constant works; it only has to be the same in every process that migrates this database.
 _MIGRATION_LOCK_KEY = 0x5EEC4B07
 
 
-class PostgresStore(SqlStore):
+class PostgresStore(Store):
     """The shared store: row locks and ON CONFLICT make claims safe across processes.
 
     A few connections are kept so the scheduler's concurrent deliveries do not queue behind one socket.

@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.store.base import Row, SqlStore
+from bot.store.base import Row, Store
 
 DATABASE_FILE = "speechbot.sqlite3"
 
 
-class SqliteStore(SqlStore):
+class SqliteStore(Store):
     """The default store: a file, no server, safe for two processes through SQLite's locking."""
 
     dialect = "sqlite"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.store.base import Row, SqlStore, _ts
+from bot.store.base import Row, Store, _ts
 
 _TEXT_COLUMNS = "scope, text_id, file_name, metadata, content_hash, size_bytes, added_by, added_at"
 AddOutcome = Literal["added", "full", "duplicate"]
@@ -70,7 +70,7 @@ def _workspace(scope: str) -> tuple[str, str]:
 class TextShelf:
     """The server-text tables behind one small interface; every change bumps the scope's version with it."""
 
-    def __init__(self, store: SqlStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def _bump(self, scope: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
@@ -16,7 +16,6 @@ from bot.discord.client import AnyBot
 from bot.discord.daily import DiscordDeliverer
 from bot.server_texts import Libraries, ServerTexts
 from bot.store import Store
-from bot.store.base import SqlStore
 from bot.store.texts import TextShelf
 from tests.discord.conftest import Starter
 from tests.fakes.discord_api import APP_ID, CHANNEL_ID, GUILD_ID, USER_ID, FakeDiscord, Recorded, channel_option
@@ -37,7 +36,7 @@ def store(subscriptions: Store) -> Store:
 
 @pytest.fixture
 def texts(store: Store, library: Library, tmp_path: Path) -> ServerTexts:
-    shelf = TextShelf(cast(SqlStore, store))
+    shelf = TextShelf(store)
     libraries = Libraries(library, shelf, cache_dir=tmp_path / "cache", check_seconds=0.2)
     return ServerTexts(shelf, libraries, max_bytes=64 * 1024, max_texts=50)
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 import pytest
 
 from bot.store import Store, SubscriptionSpec, open_store
-from bot.store.base import SqlStore
 from bot.store.texts import StoredText, TextShelf
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -18,7 +16,7 @@ SCOPE = "discord:900"
 
 @pytest.fixture
 def shelf(store: Store) -> TextShelf:
-    return TextShelf(cast(SqlStore, store))
+    return TextShelf(store)
 
 
 def text(text_id: str, content: str = "One paragraph.", scope: str = SCOPE) -> StoredText:
@@ -98,7 +96,7 @@ def test_removing_a_text_a_daily_post_uses_waits_for_a_reason_then_pauses_it(sto
 def test_a_second_connection_sees_a_change_by_the_version(url: str | None, tmp_path: Path, shelf: TextShelf) -> None:
     other = open_store(url, tmp_path)
     try:
-        seen = TextShelf(cast(SqlStore, other))
+        seen = TextShelf(other)
         before = seen.version(SCOPE)
         shelf.add(text("lesson"), max_texts=5)
         assert seen.version(SCOPE) == before + 1
