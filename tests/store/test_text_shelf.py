@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def test_a_full_scope_and_a_second_copy_are_refused_and_nothing_changes(shelf: T
     shelf.add(text("b", "second"), max_texts=2)
     version = shelf.version(SCOPE)
     assert shelf.add(text("c", "third"), max_texts=2) == "full"
+    assert shelf.add(text("b", "fourth"), max_texts=5) == "taken"
     assert [t.text_id for t in shelf.texts(SCOPE)] == ["a", "b"]
     assert shelf.version(SCOPE) == version
 
@@ -103,3 +105,16 @@ def test_a_second_connection_sees_a_change_by_the_version(url: str | None, tmp_p
         assert [t.text_id for t in seen.texts(SCOPE)] == ["lesson"]
     finally:
         other.close()
+
+
+def test_two_connections_adding_at_once_never_pass_the_limit(url: str | None, tmp_path: Path, shelf: TextShelf) -> None:
+    others = [open_store(url, tmp_path) for _ in range(4)]
+    try:
+        shelves = [TextShelf(other) for other in others]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            outcomes = list(pool.map(lambda n: shelves[n].add(text(f"t{n}", f"text {n}"), max_texts=2), range(4)))
+        assert sorted(outcomes) == ["added", "added", "full", "full"]
+        assert len(shelf.texts(SCOPE)) == 2 and shelf.version(SCOPE) == 2
+    finally:
+        for other in others:
+            other.close()
