@@ -39,3 +39,13 @@ def test_hidden_shared_texts_are_left_out_of_lists_and_hits(library: Library) ->
     assert list(joined.documents) == ["class-notes"]
     assert {h.document for h in joined.search("Stalin originated the concept", limit=10)} == {"class-notes"}
     assert Library.joined(None, library, hidden=set(library.documents)) is library  # nothing would be left
+
+
+def test_a_server_text_of_a_shared_texts_id_shadows_it_in_lists_and_hits(library: Library) -> None:
+    shared_id = next(iter(library.documents))
+    own = Library([parse_document(OWN_TEXT, doc_id=shared_id, markdown=True)])
+    joined = Library.joined(own, library)
+    assert joined.documents[shared_id] is own.documents[shared_id]
+    hits = joined.search("Stalin originated the concept enemy of the people", limit=5)
+    assert [(h.document, h.ref) for h in hits] == [(shared_id, "1.1")]
+    assert joined.document(shared_id).passage(hits[0].ref).text == hits[0].text
