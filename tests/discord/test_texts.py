@@ -119,7 +119,7 @@ async def test_the_default_text_is_what_commands_read_and_hiding_leaves_the_serv
         ("Caf\u00e9 au lait.".encode("latin-1"), "menu.txt", None, "The file is not UTF-8 text"),
         (b"# Only a title\n", "title.md", None, "The text has no body paragraphs"),
         (b"Fine words.", "speech.pdf", None, "Only .txt and .md files can be added as texts."),
-        (b"Fine words.", "huge.txt", 10 * 1024 * 1024, "The file is 10240 KB; a text may be at most 64 KB."),
+        (b"Fine words.", "huge.txt", 10 * 1024 * 1024, "The file is 10.0 MB; a text may be at most 64 KB."),
     ],
 )
 async def test_each_refusal_is_one_private_sentence_and_nothing_is_stored(
