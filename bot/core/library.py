@@ -79,12 +79,15 @@ class Library:
                 shared_labels.add(document.label)
         if not library.documents:
             return shared
-        parts = [shared._index] if own is None else [own._index, shared._index]
+        shown = frozenset(d for d in shared.documents if library.documents.get(d) is shared.documents[d])
+        parts = [(shared._index, shown)]
+        if own is not None:
+            parts.insert(0, (own._index, frozenset(own.documents)))
         for document in own.documents.values() if own is not None else ():
             if document.label in shared_labels:  # only the server's own copy is relabelled, never a shared one
                 object.__setattr__(document, "label", f"{document.label} ({document.id})")
         library.warnings = list(own.warnings) if own is not None else []
-        library._index = JoinedIndex(parts, visible=frozenset(library.documents))
+        library._index = JoinedIndex(parts)
         return library
 
     @classmethod
@@ -269,12 +272,12 @@ class Library:
 
 
 class JoinedIndex:
-    """Libraries' indexes asked as one: hits merged by score (an earlier index's first on a tie), and only
-    hits of the `visible` texts kept, so a server's index joins the shared one without rebuilding it."""
+    """Libraries' indexes asked as one: hits merged by score (an earlier index's first on a tie), each index
+    giving only hits of the texts it shows there (not hidden, not shadowed by a text of the same id), so a
+    server's index joins the shared one without rebuilding it."""
 
-    def __init__(self, parts: Iterable[SearchIndex | JoinedIndex], *, visible: frozenset[str]) -> None:
+    def __init__(self, parts: Iterable[tuple[SearchIndex | JoinedIndex, frozenset[str]]]) -> None:
         self._parts = tuple(parts)
-        self._visible = visible
 
     def search(
         self, query: str, *, limit: int = 5, offset: int = 0, document: str | None = None, prefix: bool = False
@@ -282,10 +285,13 @@ class JoinedIndex:
         """The best `limit` hits after `offset` of both indexes together, by score."""
         want = max(0, offset) + limit
         found: list[tuple[int, int, int, Hit]] = []
-        for part_number, part in enumerate(self._parts):
+        for part_number, (part, shown) in enumerate(self._parts):
+            if document is not None and document not in shown:
+                continue
             for rank, hit in enumerate(part.search(query, limit=want, document=document, prefix=prefix)):
-                if hit.document in self._visible:
-                    found.append((-hit.score, part_number, rank, hit))
+                if hit.document in shown:
+                    also_in = tuple(d for d in hit.also_in if d in shown)
+                    found.append((-hit.score, part_number, rank, dataclasses.replace(hit, also_in=also_in)))
         found.sort(key=lambda entry: entry[:3])
         return [entry[3] for entry in found[max(0, offset) : want]]
 
@@ -293,12 +299,15 @@ class JoinedIndex:
         self, accept: Callable[[str], bool], documents: Collection[str] | None = None
     ) -> list[tuple[str, Sentence]]:
         """Every visible sentence holding a word `accept` takes, index by index in their order."""
-        wanted = self._visible if documents is None else self._visible & set(documents)
-        return [pair for part in self._parts for pair in part.sentences_using(accept, wanted)]
+        return [
+            pair
+            for part, shown in self._parts
+            for pair in part.sentences_using(accept, shown if documents is None else shown & set(documents))
+        ]
 
     def words(self) -> list[str]:
         """Every word of the indexes, once each."""
-        return list(dict.fromkeys(word for part in self._parts for word in part.words()))
+        return list(dict.fromkeys(word for part, _ in self._parts for word in part.words()))
 
 
 def _words(text: str) -> set[str]:

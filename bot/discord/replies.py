@@ -24,7 +24,7 @@ from bot.server_texts import Libraries, scope_of
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
-PLATFORM = "discord"  # what Discord's channels and quizzes are stored under
+PLATFORM = "discord"  # what Discord's channels, quizzes and server texts are stored under
 
 Interaction = discord.Interaction[Any]
 # What the commands are registered on: the plain or the sharded bot (bot/discord/client.py makes either).

@@ -16,7 +16,7 @@ from bot.discord import embeds
 from bot.discord.commands import CHOICE_CHARS, CHOICES_LIMIT, document_choices
 from bot.discord.daily import for_managers
 from bot.discord.replies import NO_MENTIONS, Bot, Interaction, say_privately, server_scope
-from bot.server_texts import ServerText, ServerTexts
+from bot.server_texts import ServerText, ServerTexts, too_large
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ class TextCommands(commands.GroupCog, group_name="text", group_description="This
         scope = _scope(interaction)
         limit = self.service.max_bytes
         if file.size > limit:  # refused before downloading anything
-            raise UserError(f"The file is {file.size // 1024} KB; a text may be at most {limit // 1024} KB.")
+            raise UserError(too_large(file.size, limit))
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             data = await file.read()

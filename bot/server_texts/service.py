@@ -90,7 +90,8 @@ class ServerTexts:
         """Check, parse and store an uploaded text; a refusal is a UserError and stores nothing."""
         scope = _checked(scope)
         upload = read_upload(filename, data, max_bytes=self.max_bytes, title=title, speaker=speaker, date=date)
-        taken = set(self.libraries.shared.documents) | {t.text_id for t in self.libraries.texts(scope)}
+        own = await asyncio.to_thread(self.shelf.texts, scope)
+        taken = set(self.libraries.shared.documents) | {t.text_id for t in own}
         for text_id in _candidates(upload.document.id):
             if text_id in taken:
                 continue
@@ -117,7 +118,7 @@ class ServerTexts:
                 raise UserError(
                     f"This server already has {self.max_texts} texts, the most it may keep; remove one first."
                 )
-            taken.add(text_id)  # added by someone else a moment ago: try the next name
+            taken.add(text_id)  # "taken": added by someone else a moment ago, so try the next name
         raise UserError("This server has too many texts of that name; rename the file and add it again.")
 
     async def remove(

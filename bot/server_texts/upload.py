@@ -41,7 +41,7 @@ def read_upload(
     """Check and parse an uploaded text; every refusal is a UserError of one sentence, before anything is stored."""
     name = PurePath(filename.replace("\\", "/")).name.strip() or "text.txt"
     if len(data) > max_bytes:
-        raise UserError(f"The file is {_kb(len(data))}; a text may be at most {_kb(max_bytes)}.")
+        raise UserError(too_large(len(data), max_bytes))
     given: dict[str, object] = {}
     if title and title.strip():
         given["title"] = title.strip()[:200]
@@ -94,5 +94,10 @@ def rebuild(stored: StoredText) -> Document:
     )
 
 
-def _kb(size: int) -> str:
+def too_large(size: int, max_bytes: int) -> str:
+    """The refusal of a file over the size limit (adapters say it before downloading, from the claimed size)."""
+    return f"The file is {_size(size)}; a text may be at most {_size(max_bytes)}."
+
+
+def _size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"

@@ -7,10 +7,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.store.base import Row, SqlStore, _ts
+from bot.store.base import Row, Store, _ts
 
 _TEXT_COLUMNS = "scope, text_id, file_name, metadata, content_hash, size_bytes, added_by, added_at"
-AddOutcome = Literal["added", "full", "duplicate"]
+AddOutcome = Literal["added", "full", "duplicate", "taken"]
+
+
+class _Unchanged(Exception):
+    """Raised inside a transaction to roll it back (the version bump too) when a text is refused."""
+
+    def __init__(self, outcome: AddOutcome) -> None:
+        super().__init__(outcome)
+        self.outcome: AddOutcome = outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +78,7 @@ def _workspace(scope: str) -> tuple[str, str]:
 class TextShelf:
     """The server-text tables behind one small interface; every change bumps the scope's version with it."""
 
-    def __init__(self, store: SqlStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def _bump(self, scope: str) -> None:
@@ -117,33 +125,43 @@ class TextShelf:
         return ScopeSettings(int(version), default_text, bool(hidden), {r[0]: r[1] for r in channels})
 
     def add(self, text: StoredText, *, max_texts: int) -> AddOutcome:
-        """Store a text unless the scope is full or already holds the same content; nothing changes otherwise."""
+        """Store a text unless the scope is full, holds the same content or the id is taken; else nothing changes.
+
+        The scope's version row is bumped first, which (on PostgreSQL) locks it: two adds to one scope take turns,
+        so neither can pass the limit the other just reached.
+        """
         if text.content is None:
             raise ValueError("a stored text needs its content")
-        with self.store._tx():
-            count, same = self.store._execute(
-                "SELECT COUNT(*), SUM(CASE WHEN content_hash = ? THEN 1 ELSE 0 END) FROM server_texts WHERE scope = ?",
-                (text.content_hash, text.scope),
-            )[0][0]
-            if same:
-                return "duplicate"
-            if int(count) >= max_texts:
-                return "full"
-            self.store._execute(
-                f"INSERT INTO server_texts ({_TEXT_COLUMNS}, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant columns
-                (
-                    text.scope,
-                    text.text_id,
-                    text.file_name,
-                    json.dumps(text.metadata, ensure_ascii=False, sort_keys=True),
-                    text.content_hash,
-                    text.size_bytes,
-                    text.added_by,
-                    _ts(text.added_at),
-                    text.content,
-                ),
-            )
-            self._bump(text.scope)
+        try:
+            with self.store._tx():
+                self._bump(text.scope)
+                count, same, taken = self.store._execute(
+                    "SELECT COUNT(*), SUM(CASE WHEN content_hash = ? THEN 1 ELSE 0 END), "
+                    "SUM(CASE WHEN text_id = ? THEN 1 ELSE 0 END) FROM server_texts WHERE scope = ?",
+                    (text.content_hash, text.text_id, text.scope),
+                )[0][0]
+                if same:
+                    raise _Unchanged("duplicate")
+                if int(count) >= max_texts:
+                    raise _Unchanged("full")
+                if taken:
+                    raise _Unchanged("taken")
+                self.store._execute(
+                    f"INSERT INTO server_texts ({_TEXT_COLUMNS}, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant columns
+                    (
+                        text.scope,
+                        text.text_id,
+                        text.file_name,
+                        json.dumps(text.metadata, ensure_ascii=False, sort_keys=True),
+                        text.content_hash,
+                        text.size_bytes,
+                        text.added_by,
+                        _ts(text.added_at),
+                        text.content,
+                    ),
+                )
+        except _Unchanged as refused:
+            return refused.outcome
         return "added"
 
     def remove(self, scope: str, text_id: str, *, pause_reason: str | None, now: datetime) -> Removed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
@@ -16,7 +16,6 @@ from bot.discord.client import AnyBot
 from bot.discord.daily import DiscordDeliverer
 from bot.server_texts import Libraries, ServerTexts
 from bot.store import Store
-from bot.store.base import SqlStore
 from bot.store.texts import TextShelf
 from tests.discord.conftest import Starter
 from tests.fakes.discord_api import APP_ID, CHANNEL_ID, GUILD_ID, USER_ID, FakeDiscord, Recorded, channel_option
@@ -37,7 +36,7 @@ def store(subscriptions: Store) -> Store:
 
 @pytest.fixture
 def texts(store: Store, library: Library, tmp_path: Path) -> ServerTexts:
-    shelf = TextShelf(cast(SqlStore, store))
+    shelf = TextShelf(store)
     libraries = Libraries(library, shelf, cache_dir=tmp_path / "cache", check_seconds=0.2)
     return ServerTexts(shelf, libraries, max_bytes=64 * 1024, max_texts=50)
 
@@ -120,7 +119,7 @@ async def test_the_default_text_is_what_commands_read_and_hiding_leaves_the_serv
         ("Caf\u00e9 au lait.".encode("latin-1"), "menu.txt", None, "The file is not UTF-8 text"),
         (b"# Only a title\n", "title.md", None, "The text has no body paragraphs"),
         (b"Fine words.", "speech.pdf", None, "Only .txt and .md files can be added as texts."),
-        (b"Fine words.", "huge.txt", 10 * 1024 * 1024, "The file is 10240 KB; a text may be at most 64 KB."),
+        (b"Fine words.", "huge.txt", 10 * 1024 * 1024, "The file is 10.0 MB; a text may be at most 64 KB."),
     ],
 )
 async def test_each_refusal_is_one_private_sentence_and_nothing_is_stored(

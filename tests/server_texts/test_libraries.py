@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 from bot.core.library import Library
 from bot.server_texts import Libraries, ServerTexts
 from bot.server_texts.memory import BudgetCache, SizeGauge
 from bot.store import Store
-from bot.store.base import SqlStore
 from bot.store.texts import TextShelf
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -47,7 +45,7 @@ def test_an_index_is_measured_until_a_large_text_sets_the_ratio(library: Library
 def test_servers_over_the_budget_are_evicted_and_rebuilt_from_the_disk_cache(
     store: Store, library: Library, tmp_path: Path
 ) -> None:
-    shelf = TextShelf(cast(SqlStore, store))
+    shelf = TextShelf(store)
     libraries = Libraries(library, shelf, memory_budget_bytes=1, cache_dir=tmp_path / "cache")
     texts = ServerTexts(shelf, libraries, max_bytes=10_000, max_texts=5)
     for n in range(3):

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 import pytest
 
@@ -14,7 +13,6 @@ from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.server_texts import Libraries, ServerTexts, scope_of
 from bot.store import Store, SubscriptionSpec, open_store
-from bot.store.base import SqlStore
 from bot.store.texts import TextShelf
 from tests.server_texts.samples import LESSON
 
@@ -33,7 +31,7 @@ class Clock:
 
 
 def make(store: Store, library: Library, clock: Clock, **limits: int) -> ServerTexts:
-    shelf = TextShelf(cast(SqlStore, store))
+    shelf = TextShelf(store)
     libraries = Libraries(library, shelf, clock=clock, check_seconds=3.0)
     return ServerTexts(
         shelf, libraries, max_bytes=limits.get("max_bytes", 2 * 1024 * 1024), max_texts=limits.get("max_texts", 50)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 import pytest
 
 from bot.store import Store, SubscriptionSpec, open_store
-from bot.store.base import SqlStore
 from bot.store.texts import StoredText, TextShelf
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -18,7 +17,7 @@ SCOPE = "discord:900"
 
 @pytest.fixture
 def shelf(store: Store) -> TextShelf:
-    return TextShelf(cast(SqlStore, store))
+    return TextShelf(store)
 
 
 def text(text_id: str, content: str = "One paragraph.", scope: str = SCOPE) -> StoredText:
@@ -63,6 +62,7 @@ def test_a_full_scope_and_a_second_copy_are_refused_and_nothing_changes(shelf: T
     shelf.add(text("b", "second"), max_texts=2)
     version = shelf.version(SCOPE)
     assert shelf.add(text("c", "third"), max_texts=2) == "full"
+    assert shelf.add(text("b", "fourth"), max_texts=5) == "taken"
     assert [t.text_id for t in shelf.texts(SCOPE)] == ["a", "b"]
     assert shelf.version(SCOPE) == version
 
@@ -98,10 +98,23 @@ def test_removing_a_text_a_daily_post_uses_waits_for_a_reason_then_pauses_it(sto
 def test_a_second_connection_sees_a_change_by_the_version(url: str | None, tmp_path: Path, shelf: TextShelf) -> None:
     other = open_store(url, tmp_path)
     try:
-        seen = TextShelf(cast(SqlStore, other))
+        seen = TextShelf(other)
         before = seen.version(SCOPE)
         shelf.add(text("lesson"), max_texts=5)
         assert seen.version(SCOPE) == before + 1
         assert [t.text_id for t in seen.texts(SCOPE)] == ["lesson"]
     finally:
         other.close()
+
+
+def test_two_connections_adding_at_once_never_pass_the_limit(url: str | None, tmp_path: Path, shelf: TextShelf) -> None:
+    others = [open_store(url, tmp_path) for _ in range(4)]
+    try:
+        shelves = [TextShelf(other) for other in others]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            outcomes = list(pool.map(lambda n: shelves[n].add(text(f"t{n}", f"text {n}"), max_texts=2), range(4)))
+        assert sorted(outcomes) == ["added", "added", "full", "full"]
+        assert len(shelf.texts(SCOPE)) == 2 and shelf.version(SCOPE) == 2
+    finally:
+        for other in others:
+            other.close()
