@@ -16,14 +16,14 @@ from bot.core import Library
 from bot.daily.scheduler import Scheduler
 from bot.daily.service import DailyService
 from bot.server_texts import Libraries, ServerTexts
-from bot.slack import listeners
+from bot.slack import OAuthConfig, listeners
 from bot.slack.daily import SlackDeliverer
 from bot.slack.runner import SlackHttpServer, start_slack_http, start_slack_socket
 from bot.slack.texts import CONFIRM_REMOVE_ACTION
-from bot.store import Store, SubscriptionSpec, open_store
+from bot.store import SlackInstallation, Store, SubscriptionSpec, open_store
 from bot.store.base import SqlStore
 from bot.store.texts import TextShelf
-from tests.fakes.slack_api import FAKE_TEAM_ID, INSTALLED_BOT_TOKEN, FakeSlack
+from tests.fakes.slack_api import FAKE_TEAM_ID, INSTALLED_BOT_TOKEN, INSTALLED_TEAM_ID, FakeSlack
 from tests.slack.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, TODAY, SlackClient, all_text
 from tests.slack.shortcuts import message_shortcut_body, message_shortcut_payload
 
@@ -470,3 +470,41 @@ async def test_help_names_the_shortcut_and_the_text_subcommands(teacher_slack: S
     assert (
         "“Add file to speechbot”" in shown and "/speech text list" in shown and "text remove &lt;id&gt;" in shown
     )  # escaped mrkdwn
+
+
+async def test_with_oauth_each_workspace_adds_with_its_own_installed_token(
+    library: Library, fake_slack: FakeSlack, texts: ServerTexts, store: Store, tmp_path: Path
+) -> None:
+    installed = SlackInstallation(
+        team_id=INSTALLED_TEAM_ID,
+        enterprise_id=None,
+        bot_token=INSTALLED_BOT_TOKEN,
+        installed_at=NOW,
+        bot_scopes=("commands", "chat:write", "files:read"),
+        installed_by="U0INSTALLER",
+    )
+    store.save_slack_installation(installed)
+    oauth = OAuthConfig(client_id="0000.fake-client-id", client_secret="fake-client-secret", data_dir=tmp_path)
+    server = await start_slack_http(
+        library,
+        signing_secret=SIGNING_SECRET,
+        oauth=oauth,
+        port=0,
+        client_base_url=fake_slack.base_url,
+        store=store,
+        texts=texts,
+    )
+    try:
+        async with aiohttp.ClientSession() as session:
+            slack = SlackClient(session, server, fake_slack)
+            files = [fake_slack.share_file("lighthouse.md", LESSON, token=INSTALLED_BOT_TOKEN, team=INSTALLED_TEAM_ID)]
+            status, _ = await slack.post(message_shortcut_body(fake_slack, files, team=INSTALLED_TEAM_ID))
+            assert status == 200
+            (answer,) = await fake_slack.wait_for("response_url")
+            assert "`lighthouse`" in all_text(answer.args)
+    finally:
+        await server.close()
+    (download,) = fake_slack.calls_to("files.download")
+    assert download.token == INSTALLED_BOT_TOKEN
+    assert [t.text_id for t in await texts.list(f"slack:{INSTALLED_TEAM_ID}")] == ["lighthouse"]
+    assert await texts.list(SCOPE) == []
