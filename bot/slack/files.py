@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.errors import UserError
+from bot.server_texts import too_large
 
 TEXT_SUFFIXES = (".txt", ".md")
 DOWNLOAD_SECONDS = 30
@@ -59,7 +60,7 @@ async def fetch_text_file(client: AsyncWebClient, shared: dict[str, Any], *, tok
         raise UserError(f"“{name[:80]}” is a link to another service; upload the file itself to Slack.")
     size = info.get("size")
     if isinstance(size, int) and size > max_bytes:
-        raise UserError(f"“{name[:80]}” is {size_words(size)}; a text may be at most {size_words(max_bytes)}.")
+        raise UserError(too_large(size, max_bytes))  # the service's own wording, before a byte is fetched
     url = str(info.get("url_private_download") or info.get("url_private") or "")
     if not _from_slack(url, client.base_url):
         raise UserError(f"“{name[:80]}” is not stored in Slack, so I cannot fetch it.")
