@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
 import logging
 import random
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -29,10 +25,11 @@ from bot.discord.replies import (
     Bot,
     Interaction,
     answer,
-    default_of,
-    library_of,
+    off_loop,
     say_privately,
     send,
+    server_default,
+    server_library,
     titles,
 )
 
@@ -48,23 +45,10 @@ _PICKED = re.compile(r"^§(?P<ref>\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?)(?:\s+(?P<doc
 # Discord mention markup means nothing to the search (and is never echoed back where it could ping).
 _MENTIONS = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-# One thread for library work: searches hold the GIL, so more threads would only take more turns from the loop.
-_LIBRARY_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speechbot-library")
-
-
-async def off_loop(work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run library work (search, look-ups) in a thread, so a large library never stalls the gateway."""
-    return await asyncio.get_running_loop().run_in_executor(_LIBRARY_WORKER, functools.partial(work, *args, **kwargs))
-
 
 async def reading(interaction: Interaction, document: str | None) -> tuple[Library, str | None]:
     """The interaction's library (a server's is built off the loop at its first use) and the text to read."""
-    library = await off_loop(library_of, interaction)
-    return library, default_of(interaction, document)
+    return await server_library(interaction), await server_default(interaction, document)
 
 
 # -- restart-proof buttons: all state lives in the custom_id -----------------------------------------------
@@ -118,7 +102,7 @@ class MoreResults(
 
     async def callback(self, interaction: Interaction) -> None:
         """Replace the page with the next one."""
-        library = library_of(interaction)
+        library = await server_library(interaction)
         try:
             reply = await off_loop(core.search, library, self.query, document=self.document or None, offset=self.offset)
         except UserError as problem:
@@ -199,7 +183,7 @@ class ContextStep(
 
     async def callback(self, interaction: Interaction) -> None:
         """Show the neighbouring paragraph's context, or another part of this one, in place."""
-        library = library_of(interaction)
+        library = await server_library(interaction)
         try:
             reply = await off_loop(core.context, library, str(self.paragraph), document=self.document)
         except UserError as problem:
@@ -247,7 +231,7 @@ def context_view(reply: ContextReply, owner: int, private: bool, *, part: int = 
 async def document_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The loaded texts whose id or title contains what was typed."""
     needle = current.casefold().strip()
-    library = await off_loop(library_of, interaction)
+    library = await server_library(interaction)
     found = [
         app_commands.Choice(name=embeds.clip(doc.title, CHOICE_CHARS), value=doc_id)
         for doc_id, doc in library.documents.items()
@@ -259,7 +243,7 @@ async def document_choices(interaction: Interaction, current: str) -> list[app_c
 async def speaker_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The speakers of the loaded texts whose name contains what was typed."""
     needle = current.casefold().strip()
-    library = await off_loop(library_of, interaction)
+    library = await server_library(interaction)
     speakers = sorted({d.meta.speaker for d in library.documents.values() if d.meta.speaker})
     found = [app_commands.Choice(name=embeds.clip(s, CHOICE_CHARS), value=s[:CHOICE_CHARS]) for s in speakers]
     return [choice for choice in found if needle in choice.value.casefold()][:CHOICES_LIMIT]
@@ -269,7 +253,7 @@ async def query_choices(interaction: Interaction, current: str) -> list[app_comm
     """The best matching sentences while typing; picking one sends `§ref doc`, which quotes it."""
     if not current.strip():
         return []
-    library = await off_loop(library_of, interaction)
+    library = await server_library(interaction)
     document = getattr(interaction.namespace, "document", None) or None
     try:
         hits = await off_loop(library.search, current, limit=CHOICES_LIMIT, document=document, prefix=True)
@@ -365,7 +349,7 @@ class SpeechCommands(commands.Cog):
         """Find sentences by the words you remember, with the matching words in bold."""
         within = TextFilter(speaker=by, year_from=from_year, year_to=to_year)
         picked = _PICKED.match(query.strip())
-        library = await off_loop(library_of, interaction)  # a search looks in every text unless one is named
+        library = await server_library(interaction)  # a search looks in every text unless one is named
         if picked:
             reply = await off_loop(core.quote, library, picked["ref"], document=picked["doc"] or document, rng=self.rng)
             await answer(interaction, reply, private=private)

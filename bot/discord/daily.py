@@ -22,7 +22,7 @@ from bot.daily.delivery import PermanentDeliveryError, TransientDeliveryError
 from bot.daily.service import DailyService
 from bot.discord import embeds
 from bot.discord.commands import document_choices
-from bot.discord.replies import NO_MENTIONS, PLATFORM, Bot, Interaction, answer, library_of, say_privately, send
+from bot.discord.replies import NO_MENTIONS, PLATFORM, Bot, Interaction, answer, say_privately, send, server_library
 from bot.store import Subscription
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ class DailyContext(
     async def callback(self, interaction: Interaction) -> None:
         """Show the passage's paragraph with its neighbours to the reader only."""
         try:
-            reply = core.context(library_of(interaction), str(self.paragraph), document=self.document)
+            reply = core.context(await server_library(interaction), str(self.paragraph), document=self.document)
         except UserError as problem:
             await say_privately(interaction, problem.message)
             return

@@ -6,9 +6,13 @@ through these, so they live here rather than in any one of them.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import re
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
 
 import discord
 from discord import app_commands
@@ -29,6 +33,17 @@ PLATFORM = "discord"  # what Discord's channels, quizzes and server texts are st
 Interaction = discord.Interaction[Any]
 # What the commands are registered on: the plain or the sharded bot (bot/discord/client.py makes either).
 Bot = commands.Bot | commands.AutoShardedBot
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# One thread for library work: searches hold the GIL, so more threads would only take more turns from the loop.
+_LIBRARY_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speechbot-library")
+
+
+async def off_loop(work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run library work (search, look-ups, a server's library) in a thread, so it never stalls the gateway."""
+    return await asyncio.get_running_loop().run_in_executor(_LIBRARY_WORKER, functools.partial(work, *args, **kwargs))
 
 
 def server_scope(interaction: Interaction) -> str | None:
@@ -52,6 +67,16 @@ def default_of(interaction: Interaction, document: str | None) -> str | None:
     if document or not isinstance(libraries, Libraries):
         return document
     return libraries.default_document(server_scope(interaction), str(interaction.channel_id or ""))
+
+
+async def server_library(interaction: Interaction) -> Library:
+    """`library_of` off the loop: a server's first use builds its index, and a stale one asks the database."""
+    return await off_loop(library_of, interaction)
+
+
+async def server_default(interaction: Interaction, document: str | None) -> str | None:
+    """`default_of` off the loop, since it may ask the database whether the server changed its texts."""
+    return document or await off_loop(default_of, interaction, document)
 
 
 def titles(library: Library) -> dict[str, str]:
@@ -162,5 +187,5 @@ async def answer(
     if isinstance(reply, ErrorReply):
         await say_privately(interaction, reply.text)
         return
-    found = embeds.reply_embeds(reply, titles(library_of(interaction)))
+    found = embeds.reply_embeds(reply, titles(await server_library(interaction)))
     await send(interaction, found, ephemeral=private, view=view)

@@ -23,7 +23,16 @@ from bot.core.quiz import MAX_ROUND, parse_quiz_kind
 from bot.core.trend import check_request, trend
 from bot.discord import study_embeds
 from bot.discord.commands import DOCUMENT_HELP, PRIVATE_HELP, REF_HELP, document_choices
-from bot.discord.replies import NO_MENTIONS, PLATFORM, Bot, Interaction, default_of, library_of, say_privately, titles
+from bot.discord.replies import (
+    NO_MENTIONS,
+    PLATFORM,
+    Bot,
+    Interaction,
+    say_privately,
+    server_default,
+    server_library,
+    titles,
+)
 from bot.pictures.made import card_picture, trend_picture, trend_summary
 from bot.quiz_service import DEFAULT_SECONDS, MAX_SECONDS, MIN_SECONDS, Asked, QuizService, Reveal
 from bot.server_texts import Libraries, library_for
@@ -116,7 +125,7 @@ class QuizAnswerButton(
             if reveal is None:
                 await say_privately(interaction, "This question has closed; the answer is shown on it.")
                 return
-            library = library_of(interaction)
+            library = await server_library(interaction)
             embed = study_embeds.reveal_embed(reveal, library.document(question.document_id))
             await interaction.response.edit_message(embed=embed, view=None, allowed_mentions=NO_MENTIONS)
             await _ask_next_as_followup(interaction, service, reveal)
@@ -160,7 +169,7 @@ class ConcordancePage(
 
     async def callback(self, interaction: Interaction) -> None:
         """Replace the page with the next one."""
-        library = library_of(interaction)
+        library = await server_library(interaction)
         try:
             chosen = _documents(library, self.document or None)
             found = await asyncio.to_thread(concordance, library, self.word, documents=chosen)
@@ -333,7 +342,7 @@ class StudyCommands(commands.Cog):
         private: bool = False,
     ) -> None:
         """Every use of a word in context, with counts per paragraph and per text."""
-        library = await asyncio.to_thread(library_of, interaction)
+        library = await server_library(interaction)
         found = await asyncio.to_thread(concordance, library, word, documents=_documents(library, document))
         doc_id = library.document(document).id if document else ""
         embed = study_embeds.concordance_embed(found, titles(library), 0)
@@ -350,7 +359,7 @@ class StudyCommands(commands.Cog):
         per: Literal["year", "decade"] | None = None,
     ) -> None:
         """A chart of how often words are used over the years (per 10,000 words of the dated texts)."""
-        library = await asyncio.to_thread(library_of, interaction)
+        library = await server_library(interaction)
         texts = list(library.documents.values())
         check_request(texts, words.split())  # bad input is refused privately, before the public "thinking…"
         await interaction.response.defer(thinking=True)
@@ -373,8 +382,8 @@ class StudyCommands(commands.Cog):
         document: str | None = None,
     ) -> None:
         """A passage as a picture with its citation, for slides and handouts."""
-        library = await asyncio.to_thread(library_of, interaction)
-        document = default_of(interaction, document)
+        library = await server_library(interaction)
+        document = await server_default(interaction, document)
         # Refuses a passage too long for one card, or letters its font cannot draw, with a hint.
         png, shown = await asyncio.to_thread(card_picture, library, ref, document=document, style=style)
         await interaction.response.send_message(
