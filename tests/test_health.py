@@ -15,24 +15,18 @@ from prometheus_client import CollectorRegistry
 
 from bot.health import check, start_health_server
 from bot.metrics import STALE_AFTER, Metrics
+from tests.clocks import HandClock
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class Clock:
-    now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> HandClock:
+    return HandClock(0.0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def served(clock: Clock) -> AsyncIterator[tuple[str, Metrics]]:
+async def served(clock: HandClock) -> AsyncIterator[tuple[str, Metrics]]:
     metrics = Metrics(CollectorRegistry(), clock=clock)
     runner = await start_health_server(metrics, host="127.0.0.1", port=0, documents=1)
     port = runner.addresses[0][1]
@@ -41,7 +35,7 @@ async def served(clock: Clock) -> AsyncIterator[tuple[str, Metrics]]:
 
 
 async def test_healthz_is_ok_while_the_scheduler_keeps_up_and_503_once_it_stalls(
-    served: tuple[str, Metrics], clock: Clock
+    served: tuple[str, Metrics], clock: HandClock
 ) -> None:
     base, metrics = served
     metrics.scheduler_started()
@@ -73,7 +67,7 @@ async def test_a_port_in_use_is_one_clear_line(served: tuple[str, Metrics]) -> N
         await start_health_server(metrics, host="127.0.0.1", port=port, documents=1)
 
 
-async def test_checker_says_whether_the_url_is_healthy(served: tuple[str, Metrics], clock: Clock) -> None:
+async def test_checker_says_whether_the_url_is_healthy(served: tuple[str, Metrics], clock: HandClock) -> None:
     base, metrics = served
     ok, line = await asyncio.to_thread(check, f"{base}/healthz")
     assert ok and line.endswith(": 200")

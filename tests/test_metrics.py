@@ -8,23 +8,16 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from bot.metrics import STALE_AFTER, ErrorCounter, Metrics
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clocks import HandClock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> HandClock:
+    return HandClock(1_000.0)
 
 
 @pytest.fixture
-def metrics(clock: Clock) -> Metrics:
+def metrics(clock: HandClock) -> Metrics:
     return Metrics(CollectorRegistry(), clock=clock)
 
 
@@ -48,7 +41,9 @@ def test_without_a_scheduler_there_is_no_lag_and_the_process_is_healthy(metrics:
     assert metrics.scheduler_lag() is None and metrics.healthy()
 
 
-def test_lag_grows_until_a_pass_finishes_and_a_stalled_scheduler_is_unhealthy(metrics: Metrics, clock: Clock) -> None:
+def test_lag_grows_until_a_pass_finishes_and_a_stalled_scheduler_is_unhealthy(
+    metrics: Metrics, clock: HandClock
+) -> None:
     metrics.scheduler_started()
     clock.now += 20
     assert _value(metrics, "speechbot_scheduler_running") == 1.0

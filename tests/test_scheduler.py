@@ -18,6 +18,7 @@ from bot.daily.scheduler import UNEXPECTED_ERROR_BACKOFF, Scheduler
 from bot.daily.service import DailyService
 from bot.daily.shards import discord_shard_filter
 from bot.store import Store, Subscription, SubscriptionSpec, open_store
+from tests.clocks import HandClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 3, 9, 23, 0, tzinfo=UTC)  # Tuesday 10 March 2026, 00:00 in Berlin
@@ -37,18 +38,10 @@ class Posted:
 
 
 @dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
 class FakePlatform:
     """A platform stand-in that records every post; it does NOT de-duplicate, so duplicates show."""
 
-    clock: Clock
+    clock: HandClock
     posted: list[Posted] = field(default_factory=list)
     failures: dict[str, list[BaseException]] = field(default_factory=dict)
     crash_after_post: set[str] = field(default_factory=set)
@@ -88,23 +81,23 @@ def library() -> Library:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(START)
+def clock() -> HandClock:
+    return HandClock(START)
 
 
 @pytest.fixture
-def platform(clock: Clock) -> FakePlatform:
+def platform(clock: HandClock) -> FakePlatform:
     return FakePlatform(clock)
 
 
-def make_scheduler(store: Store, library: Library, platform: FakePlatform, clock: Clock, **kw: object) -> Scheduler:
+def make_scheduler(store: Store, library: Library, platform: FakePlatform, clock: HandClock, **kw: object) -> Scheduler:
     return Scheduler(store, library, {"discord": platform}, clock=clock, lease=timedelta(minutes=5), **kw)  # type: ignore[arg-type]
 
 
 async def setup(
     store: Store,
     library: Library,
-    clock: Clock,
+    clock: HandClock,
     channel: str = "100",
     time_text: str = "08:30",
     zone: str = "Europe/Berlin",
@@ -126,7 +119,7 @@ async def setup(
 
 
 async def run_until(
-    clock: Clock, until: datetime, *schedulers: Scheduler, step: timedelta = timedelta(minutes=10)
+    clock: HandClock, until: datetime, *schedulers: Scheduler, step: timedelta = timedelta(minutes=10)
 ) -> None:
     while clock.now < until:
         clock.now = min(clock.now + step, until)
@@ -138,7 +131,7 @@ def local(moment: datetime) -> datetime:
 
 
 async def test_post_goes_out_at_the_local_time_and_not_before(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     await setup(store, library, clock)
     scheduler = make_scheduler(store, library, platform, clock)
@@ -149,7 +142,7 @@ async def test_post_goes_out_at_the_local_time_and_not_before(
 
 
 async def test_post_missed_during_downtime_is_sent_late_once_the_same_day(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     await setup(store, library, clock)
     scheduler = make_scheduler(store, library, platform, clock)
@@ -163,7 +156,7 @@ async def test_post_missed_during_downtime_is_sent_late_once_the_same_day(
 
 
 async def test_days_that_ended_during_downtime_are_not_back_filled(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     sub = await setup(store, library, clock)
     scheduler = make_scheduler(store, library, platform, clock)
@@ -180,7 +173,7 @@ async def test_days_that_ended_during_downtime_are_not_back_filled(
 
 
 async def test_downtime_across_days_ending_after_post_time_sends_only_today_late(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     await setup(store, library, clock)
     scheduler = make_scheduler(store, library, platform, clock)
@@ -191,7 +184,7 @@ async def test_downtime_across_days_ending_after_post_time_sends_only_today_late
 
 
 async def test_two_schedulers_on_one_database_post_each_day_exactly_once(
-    url: str | None, tmp_path: Path, library: Library, clock: Clock, platform: FakePlatform
+    url: str | None, tmp_path: Path, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     stores = [open_store(url, tmp_path), open_store(url, tmp_path)]
     for n in range(8):
@@ -205,7 +198,7 @@ async def test_two_schedulers_on_one_database_post_each_day_exactly_once(
 
 
 async def test_crash_after_post_is_confirmed_from_the_platform_not_posted_again(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     sub = await setup(store, library, clock)
     dying = make_scheduler(store, library, platform, clock)
@@ -227,7 +220,7 @@ async def test_crash_after_post_is_confirmed_from_the_platform_not_posted_again(
 
 
 async def test_crash_before_post_is_sent_once_after_the_lease_expires(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     await setup(store, library, clock)
     platform.failures["100"] = [Crash()]
@@ -242,7 +235,7 @@ async def test_crash_before_post_is_sent_once_after_the_lease_expires(
 
 
 async def test_crash_on_a_claim_just_before_midnight_is_resolved_not_back_filled(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     sub = await setup(store, library, clock, time_text="23:58")
     platform.crash_after_post.add("100")
@@ -258,7 +251,7 @@ async def test_crash_on_a_claim_just_before_midnight_is_resolved_not_back_filled
 
 
 async def test_deleted_channel_pauses_that_subscription_and_the_others_still_post(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     broken = await setup(store, library, clock, channel="1")
     await setup(store, library, clock, channel="2")
@@ -277,7 +270,7 @@ async def test_deleted_channel_pauses_that_subscription_and_the_others_still_pos
 
 
 async def test_rate_limit_and_server_errors_are_retried_with_backoff(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     sub = await setup(store, library, clock)
     platform.failures["100"] = [TransientDeliveryError("HTTP 503"), TransientDeliveryError("HTTP 502")]
@@ -299,7 +292,7 @@ async def test_rate_limit_and_server_errors_are_retried_with_backoff(
 
 
 async def test_retry_after_from_the_platform_is_honoured(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     sub = await setup(store, library, clock)
     platform.failures["100"] = [TransientDeliveryError("rate limited", retry_after=7.0)]
@@ -311,7 +304,7 @@ async def test_retry_after_from_the_platform_is_honoured(
 
 
 async def test_unexpected_errors_keep_the_loop_alive_and_stay_out_of_the_logs(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform, caplog: pytest.LogCaptureFixture
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform, caplog: pytest.LogCaptureFixture
 ) -> None:
     await setup(store, library, clock)
     platform.failures["100"] = [RuntimeError("Authorization: Bot abc.def.ghi user text")]
@@ -324,7 +317,7 @@ async def test_unexpected_errors_keep_the_loop_alive_and_stay_out_of_the_logs(
 
 
 async def test_a_subscription_that_breaks_unexpectedly_is_retried_later_not_on_every_tick(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform, caplog: pytest.LogCaptureFixture
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform, caplog: pytest.LogCaptureFixture
 ) -> None:
     spec = SubscriptionSpec("discord", "900", "100", "secret-speech", "08:30", "Nowhere/Gone-From-Tzdata")
     broken = store.save_subscription(spec, now=clock(), next_run_at=clock.now, next_local_date=date(2026, 3, 9))
@@ -340,7 +333,7 @@ async def test_a_subscription_that_breaks_unexpectedly_is_retried_later_not_on_e
 
 
 async def test_shuffle_plan_uses_every_passage_once_per_cycle_in_an_order_per_channel(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     passages = {p.ref for p in library.document(None).daily_passages}
     await setup(store, library, clock, channel="1")
@@ -359,7 +352,7 @@ async def test_shuffle_plan_uses_every_passage_once_per_cycle_in_an_order_per_ch
 
 
 async def test_sequential_plan_walks_the_text_in_order_from_the_start(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     in_order = [p.ref for p in library.document(None).daily_passages]
     await setup(store, library, clock, mode="sequential")
@@ -369,7 +362,7 @@ async def test_sequential_plan_walks_the_text_in_order_from_the_start(
 
 
 async def test_weekday_subscription_is_silent_at_the_weekend(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     await setup(store, library, clock, days="weekdays")
     scheduler = make_scheduler(store, library, platform, clock)
@@ -380,7 +373,7 @@ async def test_weekday_subscription_is_silent_at_the_weekend(
 async def test_posts_stay_at_local_time_through_the_spring_dst_change(
     store: Store, library: Library, platform: FakePlatform
 ) -> None:
-    clock = Clock(datetime(2026, 3, 27, 12, 0, tzinfo=UTC))
+    clock = HandClock(datetime(2026, 3, 27, 12, 0, tzinfo=UTC))
     platform.clock = clock
     await setup(store, library, clock)
     scheduler = make_scheduler(store, library, platform, clock)
@@ -390,7 +383,7 @@ async def test_posts_stay_at_local_time_through_the_spring_dst_change(
 
 
 async def test_each_shard_process_posts_only_for_its_own_guilds(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     guilds = {shard: [str(((1000 + i) * 2 + shard) << 22) for i in range(3)] for shard in (0, 1)}
     for ids in guilds.values():
@@ -413,7 +406,7 @@ async def test_each_shard_process_posts_only_for_its_own_guilds(
 
 
 async def test_loop_sleeps_until_the_next_post_but_never_more_than_30_seconds(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     await setup(store, library, clock)
     waits: list[float] = []
@@ -432,7 +425,7 @@ async def test_loop_sleeps_until_the_next_post_but_never_more_than_30_seconds(
 
 
 async def test_post_now_posts_todays_passage_once_and_the_schedule_moves_to_tomorrow(
-    store: Store, library: Library, clock: Clock, platform: FakePlatform
+    store: Store, library: Library, clock: HandClock, platform: FakePlatform
 ) -> None:
     await setup(store, library, clock)
     scheduler = make_scheduler(store, library, platform, clock)
@@ -450,7 +443,7 @@ async def test_post_now_posts_todays_passage_once_and_the_schedule_moves_to_tomo
 
 
 async def test_a_post_that_hangs_is_cut_off_inside_the_lease_and_the_retry_finds_it(
-    store: Store, library: Library, platform: FakePlatform, clock: Clock
+    store: Store, library: Library, platform: FakePlatform, clock: HandClock
 ) -> None:
     sub = await setup(store, library, clock)
     platform.hang_after_post.add("100")
@@ -464,7 +457,7 @@ async def test_a_post_that_hangs_is_cut_off_inside_the_lease_and_the_retry_finds
 
 
 async def test_the_look_for_an_earlier_post_reads_back_to_the_days_first_claim(
-    store: Store, library: Library, platform: FakePlatform, clock: Clock
+    store: Store, library: Library, platform: FakePlatform, clock: HandClock
 ) -> None:
     await setup(store, library, clock)
     platform.failures["100"] = [TransientDeliveryError("HTTP 503"), TransientDeliveryError("HTTP 503")]
@@ -478,11 +471,11 @@ async def test_the_look_for_an_earlier_post_reads_back_to_the_days_first_claim(
 
 def test_an_attempt_may_not_last_as_long_as_the_lease(store: Store, library: Library, platform: FakePlatform) -> None:
     with pytest.raises(ValueError, match="shorter than the lease"):
-        make_scheduler(store, library, platform, Clock(START), attempt_timeout=timedelta(minutes=5))
+        make_scheduler(store, library, platform, HandClock(START), attempt_timeout=timedelta(minutes=5))
 
 
 async def test_a_delivery_that_waited_its_turn_takes_a_lease_from_the_current_time(
-    store: Store, library: Library, platform: FakePlatform, clock: Clock
+    store: Store, library: Library, platform: FakePlatform, clock: HandClock
 ) -> None:
     # A tick that began at 08:30 reached this channel only ten minutes later (behind many others): its lease
     # must run from 08:40, or a second worker could take the day over while the first is still sending.

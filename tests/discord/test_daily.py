@@ -18,6 +18,7 @@ from bot.daily.service import DailyService
 from bot.discord.client import AnyBot
 from bot.discord.daily import DiscordDeliverer
 from bot.store import Store, SubscriptionSpec, idempotency_key, open_store
+from tests.clocks import HandClock
 from tests.discord.conftest import Starter
 from tests.fakes.discord_api import (
     APP_ID,
@@ -35,16 +36,6 @@ EPHEMERAL = 64
 DAILY = {"daily-setup", "daily-stop", "daily-status", "daily-preview", "daily-post-now"}
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     """A fresh SQLite store."""
@@ -54,12 +45,12 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> HandClock:
+    return HandClock(datetime.now(UTC))
 
 
 @pytest.fixture
-def scheduler(store: Store, library: Library, clock: Clock) -> Scheduler:
+def scheduler(store: Store, library: Library, clock: HandClock) -> Scheduler:
     """A scheduler that posts to Discord through a deliverer the bot attaches itself to."""
     return Scheduler(store, library, {"discord": DiscordDeliverer()}, clock=clock)
 
@@ -177,7 +168,7 @@ async def test_post_now_sends_with_nonce_and_pings_only_the_role(
 
 
 async def test_scheduler_posts_once_at_the_set_time(
-    daily_bot: AnyBot, fake: FakeDiscord, store: Store, scheduler: Scheduler, clock: Clock
+    daily_bot: AnyBot, fake: FakeDiscord, store: Store, scheduler: Scheduler, clock: HandClock
 ) -> None:
     await fake.interact(setup_command(fake))
     sub = store.subscription("discord", str(GUILD_ID), str(CHANNEL_ID))
@@ -208,7 +199,7 @@ async def test_deliverer_finds_its_earlier_post_and_discord_drops_a_repeated_non
 
 
 async def test_deleted_channel_pauses_with_a_reason(
-    daily_bot: AnyBot, fake: FakeDiscord, store: Store, scheduler: Scheduler, clock: Clock, library: Library
+    daily_bot: AnyBot, fake: FakeDiscord, store: Store, scheduler: Scheduler, clock: HandClock, library: Library
 ) -> None:
     await fake.interact(setup_command(fake))
     fake.deleted_channels.add(CHANNEL_ID)
@@ -253,7 +244,7 @@ async def test_a_stored_everyone_role_is_never_pinged(
 
 
 async def test_posts_due_at_start_up_wait_for_the_login_instead_of_failing(
-    start_bot: Starter, fake: FakeDiscord, library: Library, store: Store, scheduler: Scheduler, clock: Clock
+    start_bot: Starter, fake: FakeDiscord, library: Library, store: Store, scheduler: Scheduler, clock: HandClock
 ) -> None:
     spec = SubscriptionSpec("discord", str(GUILD_ID), str(CHANNEL_ID), library.default.id, "08:30", "Europe/Berlin")
     overdue = clock.now - timedelta(minutes=1)

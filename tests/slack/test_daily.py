@@ -19,6 +19,7 @@ from bot.daily.service import DailyService
 from bot.slack.daily import METADATA_EVENT, SlackDeliverer, parse_setup, slack_deliverer
 from bot.slack.runner import SlackHttpServer, start_slack_http
 from bot.store import SlackInstallation, Store, SubscriptionSpec, open_store
+from tests.clocks import HandClock
 from tests.fakes.slack_api import (
     BUSY_CHANNEL,
     GONE_CHANNEL,
@@ -33,19 +34,9 @@ from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackClient, all_tex
 MONDAY_0700_UTC = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(MONDAY_0700_UTC)
+def clock() -> HandClock:
+    return HandClock(MONDAY_0700_UTC)
 
 
 @pytest.fixture
@@ -61,13 +52,13 @@ def deliverer(fake_slack: FakeSlack) -> SlackDeliverer:
 
 
 @pytest.fixture
-def scheduler(store: Store, library: Library, deliverer: SlackDeliverer, clock: Clock) -> Scheduler:
+def scheduler(store: Store, library: Library, deliverer: SlackDeliverer, clock: HandClock) -> Scheduler:
     return Scheduler(store, library, {"slack": deliverer}, clock=clock)
 
 
 @pytest.fixture
 async def daily_slack(
-    library: Library, fake_slack: FakeSlack, store: Store, scheduler: Scheduler, clock: Clock
+    library: Library, fake_slack: FakeSlack, store: Store, scheduler: Scheduler, clock: HandClock
 ) -> AsyncIterator[SlackClient]:
     server: SlackHttpServer = await start_slack_http(
         library,
@@ -126,7 +117,7 @@ async def test_now_posts_once_with_metadata_and_a_second_now_does_not_repost(
 
 
 async def test_scheduler_posts_at_the_set_time(
-    daily_slack: SlackClient, fake_slack: FakeSlack, scheduler: Scheduler, clock: Clock
+    daily_slack: SlackClient, fake_slack: FakeSlack, scheduler: Scheduler, clock: HandClock
 ) -> None:
     await daily_slack.command("daily setup 08:30 Europe/Berlin")
     assert (await scheduler.tick())["sent"] == 0
@@ -142,7 +133,7 @@ async def test_post_made_before_a_crash_is_found_in_history_not_sent_again(
     store: Store,
     deliverer: SlackDeliverer,
     library: Library,
-    clock: Clock,
+    clock: HandClock,
 ) -> None:
     await daily_slack.command("daily setup 08:30 Europe/Berlin")
     clock.now = MONDAY_0700_UTC + timedelta(minutes=31)
@@ -358,7 +349,7 @@ async def test_mistyped_daily_subcommand_without_daily_posts_is_private_too(slac
 
 @pytest.fixture
 async def zoned_slack(
-    library: Library, fake_slack: FakeSlack, store: Store, scheduler: Scheduler, clock: Clock
+    library: Library, fake_slack: FakeSlack, store: Store, scheduler: Scheduler, clock: HandClock
 ) -> AsyncIterator[SlackClient]:
     """Like daily_slack, with the UTC day of `/speech daily` read from the same fixed clock."""
     server = await start_slack_http(
@@ -377,7 +368,7 @@ async def zoned_slack(
 
 
 async def test_daily_shows_the_day_of_the_channels_own_zone(
-    zoned_slack: SlackClient, library: Library, clock: Clock
+    zoned_slack: SlackClient, library: Library, clock: HandClock
 ) -> None:
     clock.now = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)  # still Sunday 29 November in New York
     await zoned_slack.command("daily setup 07:00 America/New_York", key="setup")

@@ -18,21 +18,12 @@ from bot.daily.delivery import TransientDeliveryError
 from bot.daily.scheduler import Scheduler
 from bot.slack.daily import SlackDeliverer, slack_deliverer
 from bot.store import Store, Subscription, SubscriptionSpec, open_store
+from tests.clocks import HandClock
 from tests.fakes.slack_api import FakeSlack
 from tests.slack.conftest import BOT_TOKEN
 
 CHANNEL = "C0DAILY"
 START = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 08:00 in Berlin, the subscription's time
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -43,8 +34,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def clock(fake_slack: FakeSlack) -> Clock:
-    clock = Clock(START)
+def clock(fake_slack: FakeSlack) -> HandClock:
+    clock = HandClock(START)
     fake_slack.clock = lambda: clock.now.timestamp()  # Slack's ts follow the same simulated time
     return clock
 
@@ -65,7 +56,7 @@ def our_posts(fake: FakeSlack) -> list[dict[str, object]]:
 
 
 async def post_through_a_fault(
-    fault: str, fake: FakeSlack, store: Store, library: Library, deliverer: SlackDeliverer, clock: Clock
+    fault: str, fake: FakeSlack, store: Store, library: Library, deliverer: SlackDeliverer, clock: HandClock
 ) -> list[str]:
     """One scheduled day with `fault` on the first chat.postMessage; the outcomes of the ticks it took."""
     subscribe(store, library)
@@ -81,7 +72,7 @@ async def post_through_a_fault(
 
 @pytest.mark.parametrize("fault", ["stored-then-drop", "stored-then-500"])
 async def test_a_message_stored_before_the_response_was_lost_is_posted_once(
-    fault: str, fake_slack: FakeSlack, store: Store, library: Library, deliverer: SlackDeliverer, clock: Clock
+    fault: str, fake_slack: FakeSlack, store: Store, library: Library, deliverer: SlackDeliverer, clock: HandClock
 ) -> None:
     outcomes = await post_through_a_fault(fault, fake_slack, store, library, deliverer, clock)
     assert len(our_posts(fake_slack)) == 1
@@ -91,7 +82,7 @@ async def test_a_message_stored_before_the_response_was_lost_is_posted_once(
 
 @pytest.mark.parametrize("fault", ["drop", "html-502", "text-503", "ratelimited"])
 async def test_a_post_that_never_arrived_is_sent_on_the_next_attempt(
-    fault: str, fake_slack: FakeSlack, store: Store, library: Library, deliverer: SlackDeliverer, clock: Clock
+    fault: str, fake_slack: FakeSlack, store: Store, library: Library, deliverer: SlackDeliverer, clock: HandClock
 ) -> None:
     outcomes = await post_through_a_fault(fault, fake_slack, store, library, deliverer, clock)
     assert len(our_posts(fake_slack)) == 1
@@ -100,7 +91,7 @@ async def test_a_post_that_never_arrived_is_sent_on_the_next_attempt(
 
 
 async def test_a_response_that_hangs_past_the_client_timeout_is_not_posted_again(
-    fake_slack: FakeSlack, store: Store, library: Library, clock: Clock
+    fake_slack: FakeSlack, store: Store, library: Library, clock: HandClock
 ) -> None:
     deliverer = SlackDeliverer(AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.base_url), timeout=1)
     fake_slack.hang_seconds = 4  # longer than the client's timeout
@@ -134,7 +125,7 @@ async def test_error_pages_that_are_not_slack_json_are_transient_with_their_stat
 
 
 async def test_our_post_is_found_behind_hundreds_of_newer_messages(
-    fake_slack: FakeSlack, store: Store, library: Library, deliverer: SlackDeliverer, clock: Clock
+    fake_slack: FakeSlack, store: Store, library: Library, deliverer: SlackDeliverer, clock: HandClock
 ) -> None:
     sub = subscribe(store, library)
     fake_slack.chatter(CHANNEL, 50)  # before the day began: never read
@@ -150,7 +141,7 @@ async def test_our_post_is_found_behind_hundreds_of_newer_messages(
 
 
 async def test_the_look_up_gives_up_rather_than_post_blind_when_the_channel_is_too_busy(
-    fake_slack: FakeSlack, store: Store, library: Library, clock: Clock
+    fake_slack: FakeSlack, store: Store, library: Library, clock: HandClock
 ) -> None:
     client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.base_url)
     deliverer = SlackDeliverer(client, history_page=20, history_pages=3)

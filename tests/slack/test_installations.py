@@ -12,19 +12,10 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from bot.slack.installations import DatabaseInstallationStore, DatabaseOAuthStateStore
 from bot.store import Store, open_store
+from tests.clocks import HandClock
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 BOT_TOKEN = "xoxb-fake-installed-token-not-real"
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -117,7 +108,7 @@ async def test_installation_without_a_bot_token_is_refused(store: Store) -> None
 
 
 async def test_state_is_good_once_and_only_until_it_expires(store: Store) -> None:
-    clock = Clock(NOW)
+    clock = HandClock(NOW)
     states = DatabaseOAuthStateStore(store, expiration_seconds=600, now=clock)
     first, second = await states.async_issue(), await states.async_issue()
     assert first != second and len(first) >= 32

@@ -26,6 +26,7 @@ from bot.slack.study_blocks import CONCORDANCE_ACTION, QUIZ_ACTION
 from bot.store import Store, open_store
 from bot.store.base import SqlStore
 from bot.store.quiz import QuizBook
+from tests.clocks import HandClock
 from tests.core.study_texts import write_speeches
 from tests.fakes.slack_api import FakeSlack
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackClient, all_text
@@ -34,17 +35,9 @@ START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 CHANNEL = "C0FAKECHAN"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> HandClock:
+    return HandClock(START)
 
 
 @pytest.fixture
@@ -55,7 +48,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 async def study_client(
-    library: Library, fake_slack: FakeSlack, store: Store, clock: Clock
+    library: Library, fake_slack: FakeSlack, store: Store, clock: HandClock
 ) -> AsyncIterator[SlackClient]:
     deliverer = SlackDeliverer(AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.base_url))
     server = await start_slack_http(
@@ -74,7 +67,7 @@ async def study_client(
 
 @pytest.fixture
 async def slack_study(
-    library: Library, fake_slack: FakeSlack, store: Store, clock: Clock
+    library: Library, fake_slack: FakeSlack, store: Store, clock: HandClock
 ) -> AsyncIterator[SlackClient]:
     async for client in study_client(library, fake_slack, store, clock):
         yield client
@@ -104,7 +97,7 @@ async def press(slack: SlackClient, action: tuple[str, str], user: str, key: str
 
 
 async def test_a_quiz_round_on_slack_counts_one_answer_each_and_reveals_in_place(
-    slack_study: SlackClient, fake_slack: FakeSlack, clock: Clock
+    slack_study: SlackClient, fake_slack: FakeSlack, clock: HandClock
 ) -> None:
     status, body = await slack_study.post(slack_study.slash_body("quiz 2 30s paragraph"))
     assert status == 200 and body == ""
@@ -136,7 +129,7 @@ async def test_a_quiz_round_on_slack_counts_one_answer_each_and_reveals_in_place
 
 
 async def test_the_closer_reveals_questions_a_restart_left_open(
-    library: Library, fake_slack: FakeSlack, store: Store, clock: Clock
+    library: Library, fake_slack: FakeSlack, store: Store, clock: HandClock
 ) -> None:
     async for slack in study_client(library, fake_slack, store, clock):
         await slack.post(slack.slash_body("quiz 30s"))
@@ -198,7 +191,7 @@ async def test_card_is_uploaded_to_the_channel(slack_study: SlackClient, fake_sl
 
 
 async def test_trend_chart_is_uploaded_for_dated_texts(
-    fake_slack: FakeSlack, store: Store, clock: Clock, tmp_path: Path
+    fake_slack: FakeSlack, store: Store, clock: HandClock, tmp_path: Path
 ) -> None:
     folder = write_speeches(tmp_path / "speeches")
     async for slack in study_client(Library.load([folder]), fake_slack, store, clock):
@@ -211,7 +204,7 @@ async def test_trend_chart_is_uploaded_for_dated_texts(
 
 
 async def test_the_running_server_reveals_a_question_when_its_time_is_up(
-    slack_study: SlackClient, fake_slack: FakeSlack, clock: Clock
+    slack_study: SlackClient, fake_slack: FakeSlack, clock: HandClock
 ) -> None:
     await slack_study.post(slack_study.slash_body("quiz 10s"))
     await fake_slack.wait_for("chat.postMessage")
