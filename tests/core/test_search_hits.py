@@ -157,7 +157,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Library:
 
 def test_candidates_and_typo_filter_equal_full_scans_on_a_larger_library(synthetic: Library) -> None:
     index = SearchIndex(synthetic.documents.values())
-    texts = [sentence.text for sentence in index._sentences[15:415:20]]
+    texts = [index._text(sentence_id) for sentence_id in range(15, min(415, len(index)), 20)]
     queries = [q for q, _ in ON_TOPIC[::4]] + [" ".join(text.split()[2:7]) for text in texts]
     for query in queries:
         terms = index._terms(normal_words(query), prefix=False)
