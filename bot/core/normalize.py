@@ -166,12 +166,10 @@ class _NormalForms(dict[str, str]):
 _normal_forms = _NormalForms()
 
 
-def words_with_spans(text: str) -> Iterator[tuple[str, int, int]]:
+def words_with_spans(text: str) -> list[tuple[str, int, int]]:
     """Each word's normal form with its character span in `text`, for highlighting matches."""
-    for match in _WORD.finditer(text):
-        word = _normal_forms[match.group()]
-        if word:
-            yield word, match.start(), match.end()
+    forms = _normal_forms
+    return [(word, *match.span()) for match in _WORD.finditer(text) if (word := forms[match.group()])]
 
 
 def normal_words(text: str) -> list[str]:

@@ -71,6 +71,11 @@ class SearchIndex:
             self._bodies.append(body)
             size += body.sentence_count
         self._size = size
+        self._paragraph_ids = array("I")  # sentence id -> a number for its paragraph, unique across the library
+        for body in self._bodies:
+            first = len(self._paragraph_ids) and self._paragraph_ids[-1] + 1
+            for paragraph in range(body.paragraph_count):
+                self._paragraph_ids.extend(repeat(first + paragraph, body.sentences_in(paragraph)))
         word_ids: defaultdict[str, int] = defaultdict(count().__next__)  # a new word gets the next id
         tokens = array("H")  # every sentence's word ids, one after another (four bytes each past 65,536 words)
         starts = array("I", [0])
@@ -151,10 +156,6 @@ class SearchIndex:
         document, index = self._place(sentence_id)
         return self._bodies[document].sentence(index)
 
-    def _paragraph_of(self, sentence_id: int) -> tuple[str, int]:
-        document, index = self._place(sentence_id)
-        return self._document_ids[document], self._bodies[document].paragraph_index(index)
-
     def _tokens_of(self, sentence_id: int) -> array[int]:
         return self._tokens[self._starts[sentence_id] : self._starts[sentence_id + 1]]
 
@@ -191,7 +192,7 @@ class SearchIndex:
             self._postings, terms, wanted, within, [self._postings.holders([word_id]) for word_id in hints]
         )
         if not best and len(terms) > 1:
-            best = coverage.best_in_paragraphs(self._postings, terms, wanted, within, self._paragraph_of)
+            best = coverage.best_in_paragraphs(self._postings, terms, wanted, within, self._paragraph_ids.__getitem__)
         by_word = {term.word: frozenset(term.matches) for term in terms}
         slots = [by_word.get(w) or frozenset([ids[w]] if w in ids else ()) for w in words]
         normal_query = " ".join(map(spelling_key, words))
