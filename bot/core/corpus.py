@@ -81,11 +81,17 @@ class Body:
             firsts.append(len(starts))
             if not sentences:
                 continue
-            encoded = [sentence.encode() for sentence in sentences]
-            for part in encoded:
+            joined = " ".join(sentences)
+            if joined.isascii():  # most paragraphs: a character is a byte
+                lengths: Iterable[int] = map(len, sentences)
+                chunks.append(joined.encode("ascii"))
+            else:
+                encoded = [sentence.encode() for sentence in sentences]
+                lengths = map(len, encoded)
+                chunks.append(b" ".join(encoded))
+            for length in lengths:
                 starts.append(offset)
-                offset += len(part) + 1
-            chunks.append(b" ".join(encoded))
+                offset += length + 1
             chunks.append(b"\n")
         firsts.append(len(starts))
         starts.append(offset)
@@ -110,6 +116,14 @@ class Body:
     def sentence_text(self, index: int) -> str:
         """The text of sentence `index` (from 0, across paragraphs)."""
         return self.text[self.starts[index] : self.starts[index + 1] - 1].decode()
+
+    def sentence_texts(self) -> Iterator[str]:
+        """Every sentence's text, in order (one decoding for a text of ASCII characters)."""
+        starts = self.starts
+        if self.text.isascii():
+            text = self.text.decode("ascii")
+            return map(text.__getitem__, map(slice, starts, [end - 1 for end in starts[1:]]))
+        return map(self.sentence_text, range(self.sentence_count))
 
     def paragraph_index(self, index: int) -> int:
         """The paragraph (from 0) that sentence `index` stands in."""
@@ -442,14 +456,16 @@ INTRO_SHARE = 0.15  # an introduction ends within the first 15% of the text, or 
 
 def _blocks(text: str, *, markdown: bool) -> list[_Block]:
     """Paragraphs of the text, with separator lines and (in Markdown) headings as blocks of their own."""
-    lines: list[str] = []
-    for line in text.split("\n"):
-        if markdown and _HEADING.match(line.strip()):
-            lines.extend(("", line, ""))  # a heading line stands alone even without blank lines around it
-        else:
-            lines.append(line)
+    if markdown:
+        lines: list[str] = []
+        for line in text.split("\n"):
+            if _HEADING.match(line.strip()):
+                lines.extend(("", line, ""))  # a heading line stands alone even without blank lines around it
+            else:
+                lines.append(line)
+        text = "\n".join(lines)
     blocks: list[_Block] = []
-    for paragraph in split_paragraphs("\n".join(lines)):
+    for paragraph in split_paragraphs(text):
         heading = _HEADING.match(paragraph) if markdown else None
         if is_separator(paragraph):
             blocks.append((paragraph, "separator"))

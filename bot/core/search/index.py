@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
-from itertools import count, repeat
+from itertools import chain, count, repeat
 from typing import Any
 
 from bot.core import normalize
@@ -22,14 +22,12 @@ from bot.core.corpus import Body, Document, Sentence
 from bot.core.normalize import STOPWORDS, normal_words, spelling_key
 from bot.core.refs import clean_input
 from bot.core.search import coverage, highlight, ranking
-from bot.core.search.bitsets import exhaust
 from bot.core.search.hits import Hit
-from bot.core.search.postings import Postings
+from bot.core.search.postings import Postings, PostingsBuilder
 from bot.core.search.vocabulary import Term, Vocabulary
 
 MAX_QUERY_CHARS = 300
 _RERANK = 60  # candidates that get the (slower) phrase score
-_EMPTY = array("I")
 
 
 @contextmanager
@@ -79,8 +77,8 @@ class SearchIndex:
         word_ids: defaultdict[str, int] = defaultdict(count().__next__)  # a new word gets the next id
         tokens = array("H")  # every sentence's word ids, one after another (four bytes each past 65,536 words)
         starts = array("I", [0])
-        holders: list[array[int]] = []  # word id -> the sentences holding it
-        texts = (body.sentence_text(i) for body in self._bodies for i in range(body.sentence_count))
+        postings = PostingsBuilder()
+        texts = chain.from_iterable(body.sentence_texts() for body in self._bodies)
         for sentence_id, ids in enumerate(normalize.word_ids(texts, word_ids)):
             try:
                 tokens.extend(ids)
@@ -88,17 +86,8 @@ class SearchIndex:
                 tokens = array("I", tokens[: starts[-1]])
                 tokens.extend(ids)
             starts.append(len(tokens))
-            if len(holders) < len(word_ids):
-                holders.extend(array("I") for _ in range(len(word_ids) - len(holders)))
-            # one append per distinct word, run in C
-            exhaust(map(array.append, map(holders.__getitem__, set(ids)), repeat(sentence_id)))
-        flat = array("I")
-        posting_starts = array("I", [0])
-        for word_id, sentence_ids in enumerate(holders):
-            flat.extend(sentence_ids)
-            posting_starts.append(len(flat))
-            holders[word_id] = _EMPTY  # freed as it is copied, so the two never both take their full room
-        del holders
+            postings.add(sentence_id, ids, len(word_ids))
+        flat, posting_starts = postings.finish(len(word_ids))
         self._tokens = tokens
         self._starts = starts
         self._average_length = len(self._tokens) / max(size, 1)
