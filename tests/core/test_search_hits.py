@@ -8,6 +8,7 @@ from bench.corpus_gen import generate
 from bot.core import Hit, Library
 from bot.core.normalize import normal_words, normalize_text, normalize_word, stem
 from bot.core.search import MIN_COVERAGE, SearchIndex, coverage, word_similarity
+from bot.core.search.postings import PostingsBuilder
 from tests.core.test_search_quality import OFF_TOPIC, ON_TOPIC
 
 
@@ -189,3 +190,18 @@ def test_highlighting_a_sentence_of_a_hundred_thousand_words_is_quick() -> None:
     assert time.perf_counter() - started < 5  # the span search was quadratic: minutes for this sentence
     assert hit.text[slice(*hit.match)] == "stalin party power"
     assert [hit.text[start:end] for start, end in hit.marks] == ["stalin", "power"]
+
+
+def test_postings_packed_in_chunks_equal_those_gathered_at_once(synthetic: Library) -> None:
+    index = SearchIndex(synthetic.documents.values())
+    sentences = [index._tokens[index._starts[s] : index._starts[s + 1]] for s in range(len(index))]
+    words = len(index.words())
+    for chunk in (1, 7, 1000, len(sentences) + 1):
+        builder = PostingsBuilder(chunk)
+        for sentence_id, ids in enumerate(sentences):
+            builder.add(sentence_id, ids, words)
+        flat, starts = builder.finish(words)
+        for word_id in range(0, words, 97):
+            expected = [s for s, ids in enumerate(sentences) if word_id in ids]
+            assert list(flat[starts[word_id] : starts[word_id + 1]]) == expected, (chunk, word_id)
+        assert len(flat) == sum(len(set(ids)) for ids in sentences)

@@ -65,16 +65,17 @@ class PostingsBuilder:
     freed memory the process would keep.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, chunk: int = SENTENCES_PER_CHUNK) -> None:
         self._holders: list[array[int]] = []  # word id -> the sentences of this chunk holding it
         self._chunks: list[tuple[array[int], array[int]]] = []  # (flat, starts) of each packed chunk
-        self._chunk_end = SENTENCES_PER_CHUNK
+        self._chunk = chunk
+        self._chunk_end = chunk
 
     def add(self, sentence_id: int, word_ids: Sequence[int], words: int) -> None:
         """Sentence `sentence_id` (given in ascending order) holds these words, out of `words` so far."""
         if sentence_id >= self._chunk_end:
             self._pack()
-            self._chunk_end = sentence_id + SENTENCES_PER_CHUNK
+            self._chunk_end = sentence_id + self._chunk
         holders = self._holders
         if len(holders) < words:
             holders.extend(array("I") for _ in range(words - len(holders)))
