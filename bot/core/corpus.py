@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
+from abc import abstractmethod
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
@@ -154,8 +155,9 @@ class _View(Sequence[_T]):
     def __init__(self, body: Body) -> None:
         self.body = body
 
+    @abstractmethod
     def _item(self, index: int) -> _T:
-        raise NotImplementedError
+        """Item `index` (from 0, within range) as an object."""
 
     @overload
     def __getitem__(self, index: int) -> _T: ...
@@ -303,19 +305,16 @@ class Document:
     notes: tuple[tuple[int, str], ...] = ()  # editorial notes ("[Applause.]"), each after paragraph n (0: before 1)
     warnings: tuple[str, ...] = ()  # what looked odd while loading, for `speechbot texts check`
     label: str = ""  # a short name for lists and hits: speaker and year, or the title
+    body: Body = field(init=False, repr=False)  # the compact text and offsets both views read
 
     def __post_init__(self) -> None:
         if not self.label:
             object.__setattr__(self, "label", default_label(self.meta))
         given = self.paragraphs
         body = given.body if isinstance(given, ParagraphView) else Body.of(given)
+        object.__setattr__(self, "body", body)
         object.__setattr__(self, "paragraphs", ParagraphView(body))
         object.__setattr__(self, "sentences", SentenceView(body))
-
-    @property
-    def body(self) -> Body:
-        """The compact text and offsets the paragraphs and sentences are read from."""
-        return self.sentences.body if isinstance(self.sentences, SentenceView) else Body.of(self.paragraphs)
 
     @cached_property
     def daily_passages(self) -> tuple[Passage, ...]:
