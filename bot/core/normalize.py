@@ -7,6 +7,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import cast
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _PLAIN_WORD = re.compile(r"\w+")
@@ -202,11 +203,12 @@ def word_ids(texts: Iterable[str], vocabulary: defaultdict[str, int]) -> Iterato
     given its id once, not once per occurrence.
     """
     raw_ids = _RawIds(vocabulary)
-    lookup = raw_ids.__getitem__
+    known, lookup = raw_ids.get, raw_ids.__getitem__
     for text in texts:
         # Without an apostrophe a word is a plain run of word characters, which a simpler pattern finds faster.
         words = _WORD.findall(text) if "'" in text or "’" in text else _PLAIN_WORD.findall(text)
-        ids = list(map(lookup, words))
+        found = list(map(known, words))  # dict.get is the cheaper call; a word seen for the first time misses it
+        ids = list(map(lookup, words)) if None in found else cast(list[int], found)
         if raw_ids.blank and -1 in ids:
             ids = [word_id for word_id in ids if word_id >= 0]
         yield ids
