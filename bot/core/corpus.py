@@ -118,14 +118,6 @@ class Body:
         """The text of sentence `index` (from 0, across paragraphs)."""
         return self.text[self.starts[index] : self.starts[index + 1] - 1].decode()
 
-    def sentence_texts(self) -> Iterator[str]:
-        """Every sentence's text, in order (one decoding for a text of ASCII characters)."""
-        starts = self.starts
-        if self.text.isascii():
-            text = self.text.decode("ascii")
-            return map(text.__getitem__, map(slice, starts, [end - 1 for end in starts[1:]]))
-        return map(self.sentence_text, range(self.sentence_count))
-
     def paragraph_index(self, index: int) -> int:
         """The paragraph (from 0) that sentence `index` stands in."""
         return bisect_right(self.firsts, index) - 1

@@ -6,7 +6,8 @@ import pytest
 
 from bench.corpus_gen import generate
 from bot.core import Hit, Library
-from bot.core.normalize import normal_words, normalize_text, normalize_word, stem
+from bot.core.corpus import parse_document
+from bot.core.normalize import ascii_raw_words, normal_words, normalize_text, normalize_word, raw_words, stem
 from bot.core.search import MIN_COVERAGE, SearchIndex, coverage, word_similarity
 from bot.core.search.postings import PostingsBuilder
 from tests.core.test_search_quality import OFF_TOPIC, ON_TOPIC
@@ -205,3 +206,12 @@ def test_postings_packed_in_chunks_equal_those_gathered_at_once(synthetic: Libra
             expected = [s for s, ids in enumerate(sentences) if word_id in ids]
             assert list(flat[starts[word_id] : starts[word_id + 1]]) == expected, (chunk, word_id)
         assert len(flat) == sum(len(set(ids)) for ids in sentences)
+
+
+def test_ascii_fast_split_finds_the_words_the_regex_finds() -> None:
+    text = "Don't stop_now: it's 1984's end -- 'quoted' words, boys' toys... x2y, A.B.C.; tab\there! [ok] (end)."
+    body = parse_document(f"{text}\n\nSecond paragraph, with_under scores & 3.14 pi.", doc_id="ascii").body
+    sentences = [body.sentence_text(i) for i in range(body.sentence_count)]
+    assert list(ascii_raw_words(body.text, body.starts)) == list(raw_words(sentences))
+    words = [normalize_word(w) for sentence in ascii_raw_words(body.text, body.starts) for w in sentence]
+    assert words[:3] == ["dont", "stopnow", "it"] and "boys" in words and "withunder" in words

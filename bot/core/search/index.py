@@ -48,6 +48,13 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _raw_words(body: Body) -> Iterator[list[str]]:
+    """Each sentence's words as written, the whole text at once when it is ASCII."""
+    if body.text.isascii():
+        return normalize.ascii_raw_words(body.text, body.starts)
+    return normalize.raw_words(map(body.sentence_text, range(body.sentence_count)))
+
+
 class SearchIndex:
     """An inverted index from normal words to sentences, built once per library."""
 
@@ -78,8 +85,8 @@ class SearchIndex:
         tokens = array("H")  # every sentence's word ids, one after another (four bytes each past 65,536 words)
         starts = array("I", [0])
         postings = PostingsBuilder()
-        texts = chain.from_iterable(body.sentence_texts() for body in self._bodies)
-        for sentence_id, ids in enumerate(normalize.word_ids(texts, word_ids)):
+        words = chain.from_iterable(map(_raw_words, self._bodies))
+        for sentence_id, ids in enumerate(normalize.word_ids(words, word_ids)):
             try:
                 tokens.extend(ids)
             except OverflowError:
