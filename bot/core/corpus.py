@@ -5,9 +5,14 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
+from abc import abstractmethod
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar, overload
 
 from bot.core.errors import UserError
 from bot.core.metadata import merged, parse_date, parse_flag, parse_kind, read_toml, split_front_matter, split_name
@@ -19,6 +24,7 @@ TEXT_SUFFIXES = (".txt", ".md")
 # Daily passages are a few whole sentences that read well on their own.
 PASSAGE_MIN_CHARS = 150
 PASSAGE_MAX_CHARS = 700
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +53,171 @@ class Paragraph:
     def text(self) -> str:
         """The paragraph as one string."""
         return " ".join(s.text for s in self.sentences)
+
+
+class Body:
+    """A document's sentences as one UTF-8 text and offset arrays; Sentence and Paragraph objects are made
+    only when asked for, so a large library holds its text once rather than as a million small objects.
+
+    Sentences follow one another in `text`, a space after each one inside a paragraph and a newline after a
+    paragraph's last; `starts[i]` is where sentence i begins (one entry more: the text's length), and
+    `firsts[p]` is the first sentence of paragraph p (one entry more: the number of sentences).
+    """
+
+    __slots__ = ("firsts", "sections", "starts", "text")
+
+    def __init__(self, text: bytes, starts: array[int], firsts: array[int], sections: tuple[str | None, ...]) -> None:
+        self.text, self.starts, self.firsts, self.sections = text, starts, firsts, sections
+
+    def __reduce__(self) -> tuple[type[Body], tuple[bytes, array[int], array[int], tuple[str | None, ...]]]:
+        return Body, (self.text, self.starts, self.firsts, self.sections)
+
+    @classmethod
+    def build(cls, paragraphs: Iterable[Sequence[str]], sections: Iterable[str | None]) -> Body:
+        """The body of paragraphs given as their sentences' texts, with the heading each stands under."""
+        chunks: list[bytes] = []
+        starts, firsts = array("I"), array("I")
+        offset = 0
+        for sentences in paragraphs:
+            firsts.append(len(starts))
+            if not sentences:
+                continue
+            joined = " ".join(sentences)
+            if joined.isascii():  # most paragraphs: a character is a byte
+                lengths: Iterable[int] = map(len, sentences)
+                chunks.append(joined.encode("ascii"))
+            else:
+                encoded = [sentence.encode() for sentence in sentences]
+                lengths = map(len, encoded)
+                chunks.append(b" ".join(encoded))
+            for length in lengths:
+                starts.append(offset)
+                offset += length + 1
+            chunks.append(b"\n")
+        firsts.append(len(starts))
+        starts.append(offset)
+        return cls(b"".join(chunks), starts, firsts, tuple(sections))
+
+    @classmethod
+    def of(cls, paragraphs: Iterable[Paragraph]) -> Body:
+        """The body of Paragraph objects (numbered again by their place)."""
+        paragraphs = tuple(paragraphs)
+        return cls.build([[s.text for s in p.sentences] for p in paragraphs], [p.section for p in paragraphs])
+
+    @property
+    def sentence_count(self) -> int:
+        """How many sentences the body has."""
+        return len(self.starts) - 1
+
+    @property
+    def paragraph_count(self) -> int:
+        """How many paragraphs the body has."""
+        return len(self.firsts) - 1
+
+    def sentence_text(self, index: int) -> str:
+        """The text of sentence `index` (from 0, across paragraphs)."""
+        return self.text[self.starts[index] : self.starts[index + 1] - 1].decode()
+
+    def paragraph_index(self, index: int) -> int:
+        """The paragraph (from 0) that sentence `index` stands in."""
+        return bisect_right(self.firsts, index) - 1
+
+    def sentence(self, index: int, paragraph: int | None = None) -> Sentence:
+        """Sentence `index` (from 0) as an object; `paragraph` (from 0) saves looking it up."""
+        if paragraph is None:
+            paragraph = self.paragraph_index(index)
+        return Sentence(paragraph + 1, index - self.firsts[paragraph] + 1, self.sentence_text(index))
+
+    def paragraph(self, index: int) -> Paragraph:
+        """Paragraph `index` (from 0) as an object with its sentences."""
+        first, end = self.firsts[index], self.firsts[index + 1]
+        sentences = tuple(self.sentence(i, index) for i in range(first, end))
+        return Paragraph(index + 1, sentences, self.sections[index])
+
+    def sentences_in(self, index: int) -> int:
+        """How many sentences paragraph `index` (from 0) has."""
+        return self.firsts[index + 1] - self.firsts[index]
+
+
+class _View(Sequence[_T]):
+    """A read-only sequence of a body's sentences or paragraphs that compares and concatenates like a tuple."""
+
+    __slots__ = ("body",)
+
+    def __init__(self, body: Body) -> None:
+        self.body = body
+
+    @abstractmethod
+    def _item(self, index: int) -> _T:
+        """Item `index` (from 0, within range) as an object."""
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[_T, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> _T | tuple[_T, ...]:
+        if isinstance(index, slice):
+            return tuple(map(self._item, range(*index.indices(len(self)))))
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError(index)
+        return self._item(index)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _View | tuple):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __add__(self, other: Sequence[_T]) -> tuple[_T, ...]:
+        return (*self, *other)
+
+    def __mul__(self, times: int) -> tuple[_T, ...]:
+        return tuple(self) * times
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self)})"
+
+    def __reduce__(self) -> tuple[type[_View[_T]], tuple[Body]]:
+        return type(self), (self.body,)
+
+
+class SentenceView(_View[Sentence]):
+    """A body's sentences, in reading order."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        return self.body.sentence_count
+
+    def _item(self, index: int) -> Sentence:
+        return self.body.sentence(index)
+
+    def __iter__(self) -> Iterator[Sentence]:
+        body = self.body
+        for paragraph in range(body.paragraph_count):
+            for index in range(body.firsts[paragraph], body.firsts[paragraph + 1]):
+                yield body.sentence(index, paragraph)
+
+
+class ParagraphView(_View[Paragraph]):
+    """A body's paragraphs, numbered from 1."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        return self.body.paragraph_count
+
+    def _item(self, index: int) -> Paragraph:
+        return self.body.paragraph(index)
+
+    def __iter__(self) -> Iterator[Paragraph]:
+        return map(self.body.paragraph, range(self.body.paragraph_count))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,29 +282,31 @@ class Passage:
 
 @dataclass(frozen=True, eq=False)
 class Document:
-    """One loaded text: id, metadata, the editor's front matter and the numbered body."""
+    """One loaded text: id, metadata, the editor's front matter and the numbered body.
+
+    `paragraphs` may be given as Paragraph objects; they are kept as a compact Body, and `paragraphs` and
+    `sentences` are views of it that make the objects when read.
+    """
 
     id: str
     meta: Metadata
     front_matter: str
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: Sequence[Paragraph]
     source: Path | None = None
-    sentences: tuple[Sentence, ...] = field(default=(), repr=False)
-    paragraph_offsets: tuple[int, ...] = field(default=(), repr=False)
+    sentences: Sequence[Sentence] = field(default=(), repr=False)  # always made from the paragraphs
     notes: tuple[tuple[int, str], ...] = ()  # editorial notes ("[Applause.]"), each after paragraph n (0: before 1)
     warnings: tuple[str, ...] = ()  # what looked odd while loading, for `speechbot texts check`
     label: str = ""  # a short name for lists and hits: speaker and year, or the title
+    body: Body = field(init=False, repr=False)  # the compact text and offsets both views read
 
     def __post_init__(self) -> None:
         if not self.label:
             object.__setattr__(self, "label", default_label(self.meta))
-        sentences = tuple(s for p in self.paragraphs for s in p.sentences)
-        offsets, total = [], 0
-        for paragraph in self.paragraphs:
-            offsets.append(total)
-            total += len(paragraph.sentences)
-        object.__setattr__(self, "sentences", sentences)
-        object.__setattr__(self, "paragraph_offsets", tuple(offsets))
+        given = self.paragraphs
+        body = given.body if isinstance(given, ParagraphView) else Body.of(given)
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "paragraphs", ParagraphView(body))
+        object.__setattr__(self, "sentences", SentenceView(body))
 
     @cached_property
     def daily_passages(self) -> tuple[Passage, ...]:
@@ -165,7 +338,7 @@ class Document:
 
     def span(self, first: int, last: int) -> Passage:
         """Sentences `first..last` (indexes into `sentences`) with their canonical reference."""
-        chosen = self.sentences[first : last + 1]
+        chosen = tuple(self.sentences[first : last + 1])
         return Passage(self, _canonical_ref(self, chosen), chosen)
 
     def context(self, ref_text: str) -> tuple[Paragraph | None, Paragraph, Paragraph | None]:
@@ -178,22 +351,24 @@ class Document:
 
     def _sentence_index(self, paragraph: int, sentence: int | None, *, first: bool) -> int:
         """Flat index of a sentence; a missing sentence number means the paragraph's first or last."""
-        para = self.paragraph(paragraph)
+        if not 1 <= paragraph <= len(self.paragraphs):
+            raise UserError(self._paragraph_hint())
+        body = self.body
+        count = body.sentences_in(paragraph - 1)
         if sentence is None:
-            sentence = 1 if first else len(para.sentences)
-        if not 1 <= sentence <= len(para.sentences):
-            count = len(para.sentences)
+            sentence = 1 if first else count
+        if not 1 <= sentence <= count:
             noun = "sentence" if count == 1 else "sentences"
             raise UserError(
                 f"Paragraph {paragraph} has {count} {noun}; try `{paragraph}.1`"
                 + (f" to `{paragraph}.{count}`." if count > 1 else ".")
             )
-        return self.paragraph_offsets[paragraph - 1] + sentence - 1
+        return body.firsts[paragraph - 1] + sentence - 1
 
     def _paragraph_hint(self) -> str:
         count = len(self.paragraphs)
         example = min(3, count)
-        sentence = 2 if len(self.paragraphs[example - 1].sentences) > 1 else 1  # an example that exists
+        sentence = 2 if self.body.sentences_in(example - 1) > 1 else 1  # an example that exists
         noun = "paragraph" if count == 1 else "paragraphs"
         return f"The {self.meta.kind} has {count} {noun}; try `{example}` or `{example}.{sentence}`."
 
@@ -206,7 +381,7 @@ def _canonical_ref(document: Document, chosen: tuple[Sentence, ...]) -> str:
     """`3` for a whole paragraph, `3-4` for whole paragraphs, otherwise sentence-level `3.2-4`."""
     first, last = chosen[0], chosen[-1]
     starts_paragraph = first.number == 1
-    ends_paragraph = last.number == len(document.paragraphs[last.paragraph - 1].sentences)
+    ends_paragraph = last.number == document.body.sentences_in(last.paragraph - 1)
     if starts_paragraph and ends_paragraph:
         return format_ref((first.paragraph, None), (last.paragraph, None))
     return format_ref((first.paragraph, first.number), (last.paragraph, last.number))
@@ -241,12 +416,18 @@ def parse_document(
     if title_line is not None:
         head.pop(0)
     paragraphs, notes = _numbered(body)
-    if not paragraphs:
+    if not paragraphs.paragraph_count:
         raise ValueError(f"{doc_id}: the text has no body paragraphs after its title and introduction")
     fallback = _readable(source.stem if source else doc_id)
     metadata = _metadata(raw, title_line=title_line, fallback=fallback, warn=warnings)
     return Document(
-        doc_id, metadata, "\n\n".join(intro or []), tuple(paragraphs), source, notes=notes, warnings=tuple(warnings)
+        doc_id,
+        metadata,
+        "\n\n".join(intro or []),
+        ParagraphView(paragraphs),
+        source,
+        notes=notes,
+        warnings=tuple(warnings),
     )
 
 
@@ -266,14 +447,16 @@ INTRO_SHARE = 0.15  # an introduction ends within the first 15% of the text, or 
 
 def _blocks(text: str, *, markdown: bool) -> list[_Block]:
     """Paragraphs of the text, with separator lines and (in Markdown) headings as blocks of their own."""
-    lines: list[str] = []
-    for line in text.split("\n"):
-        if markdown and _HEADING.match(line.strip()):
-            lines.extend(("", line, ""))  # a heading line stands alone even without blank lines around it
-        else:
-            lines.append(line)
+    if markdown:
+        lines: list[str] = []
+        for line in text.split("\n"):
+            if _HEADING.match(line.strip()):
+                lines.extend(("", line, ""))  # a heading line stands alone even without blank lines around it
+            else:
+                lines.append(line)
+        text = "\n".join(lines)
     blocks: list[_Block] = []
-    for paragraph in split_paragraphs("\n".join(lines)):
+    for paragraph in split_paragraphs(text):
         heading = _HEADING.match(paragraph) if markdown else None
         if is_separator(paragraph):
             blocks.append((paragraph, "separator"))
@@ -339,9 +522,10 @@ def looks_like_title(line: str) -> bool:
     return 0 < len(line) <= TITLE_MAX_CHARS and not line.endswith((":", ",", ";", ".", "?", "!", "—", "-"))
 
 
-def _numbered(body: list[_Block]) -> tuple[list[Paragraph], tuple[tuple[int, str], ...]]:
+def _numbered(body: list[_Block]) -> tuple[Body, tuple[tuple[int, str], ...]]:
     """Body paragraphs numbered from 1 under their headings; editorial notes set apart, never numbered."""
-    paragraphs: list[Paragraph] = []
+    paragraphs: list[list[str]] = []
+    sections: list[str | None] = []
     notes: list[tuple[int, str]] = []
     section: str | None = None
     for text, kind in body:
@@ -350,10 +534,9 @@ def _numbered(body: list[_Block]) -> tuple[list[Paragraph], tuple[tuple[int, str
         elif kind == "note":
             notes.append((len(paragraphs), text))
         elif kind == "text":
-            number = len(paragraphs) + 1
-            sentences = tuple(Sentence(number, i, s) for i, s in enumerate(split_sentences(text), start=1))
-            paragraphs.append(Paragraph(number, sentences, section))
-    return paragraphs, tuple(notes)
+            paragraphs.append(split_sentences(text))
+            sections.append(section)
+    return Body.build(paragraphs, sections), tuple(notes)
 
 
 def _readable(stem: str) -> str:
@@ -426,25 +609,25 @@ def default_label(meta: Metadata) -> str:
 def _daily_passages(document: Document) -> tuple[Passage, ...]:
     """Cut each paragraph into runs of whole sentences of roughly 150-700 characters."""
     passages: list[Passage] = []
-    index = 0
-    for paragraph in document.paragraphs:
+    body = document.body
+    lengths = [len(body.sentence_text(i)) + 1 for i in range(body.sentence_count)]
+    for paragraph in range(body.paragraph_count):
         runs: list[list[int]] = []
-        for offset in range(len(paragraph.sentences)):
-            if runs and _run_length(document, runs[-1]) < PASSAGE_MIN_CHARS:
-                runs[-1].append(index + offset)
+        for index in range(body.firsts[paragraph], body.firsts[paragraph + 1]):
+            if runs and _run_length(lengths, runs[-1]) < PASSAGE_MIN_CHARS:
+                runs[-1].append(index)
             else:
-                runs.append([index + offset])
+                runs.append([index])
         if len(runs) > 1:
-            tail_length = _run_length(document, runs[-1])
-            if tail_length < PASSAGE_MIN_CHARS and tail_length + _run_length(document, runs[-2]) <= PASSAGE_MAX_CHARS:
+            tail_length = _run_length(lengths, runs[-1])
+            if tail_length < PASSAGE_MIN_CHARS and tail_length + _run_length(lengths, runs[-2]) <= PASSAGE_MAX_CHARS:
                 runs[-2].extend(runs.pop())
         passages.extend(document.span(run[0], run[-1]) for run in runs)
-        index += len(paragraph.sentences)
     return tuple(passages)
 
 
-def _run_length(document: Document, run: list[int]) -> int:
-    return sum(len(document.sentences[i].text) + 1 for i in run)
+def _run_length(lengths: list[int], run: list[int]) -> int:
+    return sum(lengths[i] for i in run)
 
 
 def read_document(path: Path, *, defaults: dict[str, object] | None = None) -> Document:
@@ -510,6 +693,7 @@ def text_files(folder: Path) -> list[Path]:
 
 __all__ = [
     "HOW_TO_CITE",
+    "Body",
     "Document",
     "Metadata",
     "Paragraph",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.corpus import parse_document, read_document
+from bot.core.corpus import Document, parse_document, read_document
 from bot.core.library import Library
 from bot.core.reader import LoadOptions
 from bot.core.segment import split_paragraphs, split_sentences
@@ -348,3 +348,29 @@ def test_a_folder_with_bad_files_loads_the_rest_and_names_each_bad_file(tmp_path
 def test_the_seed_loads_without_warnings(library: Library) -> None:
     assert library.warnings == []
     assert library.document().warnings == ()
+
+
+def test_body_keeps_sentences_of_any_script_at_their_offsets() -> None:
+    body = "Été à Paris. Señor Ñuñez said “no.” Done.\n\nПривет, мир. Москва, 東京。\n\nLast one."
+    text = f"Title line\n\n* * *\n\n{body}"
+    document = parse_document(text, doc_id="mixed")
+    assert [p.text for p in document.paragraphs] == [
+        "Été à Paris. Señor Ñuñez said “no.” Done.",
+        "Привет, мир. Москва, 東京。",
+        "Last one.",
+    ]
+    assert [s.ref for s in document.sentences] == ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1"]
+    assert document.sentences[-1].text == "Last one." and document.sentences[1].text == "Señor Ñuñez said “no.”"
+    assert document.sentences[1:3] == tuple(document.paragraphs[0].sentences[1:3])
+    assert document.passage("1.2-2.1").text == "Señor Ñuñez said “no.” Done.\n\nПривет, мир."
+
+
+def test_document_made_from_paragraph_objects_reads_like_a_parsed_one() -> None:
+    parsed = parse_document("First. Second one.\n\nThird.", doc_id="made")
+    made = Document(parsed.id, parsed.meta, "", tuple(parsed.paragraphs))
+    assert made.sentences == parsed.sentences == tuple(parsed.sentences)
+    assert made.paragraphs + made.paragraphs == tuple(parsed.paragraphs) * 2
+    doubled = Document(parsed.id, parsed.meta, "", parsed.paragraphs * 2)
+    assert [s.ref for s in doubled.sentences] == ["1.1", "1.2", "2.1", "3.1", "3.2", "4.1"]
+    with pytest.raises(IndexError):
+        made.sentences[3]

@@ -81,3 +81,31 @@ def test_damaged_cache_file_is_rebuilt_not_trusted(tmp_path: Path) -> None:
         assert library.search("enemy of the peopel")[0].ref == "3.1"
         assert library.search("Stalin")[0].text.count("Stalin")
         assert _cache_files(tmp_path)[0].read_bytes() == intact
+
+
+def _long_text(folder: Path) -> Path:
+    """A text large enough that its body, postings and word ids are stored as blobs after the pickle."""
+    folder.mkdir()
+    sentences = [f"Sentence {n} names the río number {n * 7919 % 1000} of the éloge." for n in range(3000)]
+    paragraphs = ["\n".join(sentences[i : i + 6]) for i in range(0, len(sentences), 6)]
+    path = folder / "long.txt"
+    path.write_text("A Long Text\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_damaged_blob_after_the_pickle_is_a_miss(tmp_path: Path) -> None:
+    texts = _long_text(tmp_path / "texts")
+    fresh = Library.load([texts], include_seeds=False)
+    Library.load([texts], include_seeds=False, cache_dir=tmp_path / "cache")
+    (cache_file,) = _cache_files(tmp_path / "cache")
+    intact = cache_file.read_bytes()
+    assert len(intact) > 150_000
+    read = Library.load([texts], include_seeds=False, cache_dir=tmp_path / "cache")
+    assert read.search("río number 17", limit=3) == fresh.search("río number 17", limit=3)
+    assert read.document("long").sentences[2999].text == fresh.document("long").sentences[2999].text
+    for damaged in (intact[:-1000], intact[:-5] + b"\xff" * 5, intact + b"more"):
+        cache_file.write_bytes(damaged)
+        again = Library.load([texts], include_seeds=False, cache_dir=tmp_path / "cache")
+        query = "éloge sentence 2024"
+        assert again.search(query, limit=1)[0].ref == fresh.search(query, limit=1)[0].ref
+        assert _cache_files(tmp_path / "cache")[0].read_bytes() == intact

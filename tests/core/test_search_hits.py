@@ -6,8 +6,10 @@ import pytest
 
 from bench.corpus_gen import generate
 from bot.core import Hit, Library
-from bot.core.normalize import normal_words, normalize_text, normalize_word, stem
+from bot.core.corpus import parse_document
+from bot.core.normalize import ascii_raw_words, normal_words, normalize_text, normalize_word, raw_words, stem
 from bot.core.search import MIN_COVERAGE, SearchIndex, coverage, word_similarity
+from bot.core.search.postings import PostingsBuilder
 from tests.core.test_search_quality import OFF_TOPIC, ON_TOPIC
 
 
@@ -157,7 +159,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Library:
 
 def test_candidates_and_typo_filter_equal_full_scans_on_a_larger_library(synthetic: Library) -> None:
     index = SearchIndex(synthetic.documents.values())
-    texts = [sentence.text for sentence in index._sentences[15:415:20]]
+    texts = [index._text(sentence_id) for sentence_id in range(15, min(415, len(index)), 20)]
     queries = [q for q, _ in ON_TOPIC[::4]] + [" ".join(text.split()[2:7]) for text in texts]
     for query in queries:
         terms = index._terms(normal_words(query), prefix=False)
@@ -189,3 +191,27 @@ def test_highlighting_a_sentence_of_a_hundred_thousand_words_is_quick() -> None:
     assert time.perf_counter() - started < 5  # the span search was quadratic: minutes for this sentence
     assert hit.text[slice(*hit.match)] == "stalin party power"
     assert [hit.text[start:end] for start, end in hit.marks] == ["stalin", "power"]
+
+
+def test_postings_packed_in_chunks_equal_those_gathered_at_once(synthetic: Library) -> None:
+    index = SearchIndex(synthetic.documents.values())
+    sentences = [index._tokens[index._starts[s] : index._starts[s + 1]] for s in range(len(index))]
+    words = len(index.words())
+    for chunk in (1, 7, 1000, len(sentences) + 1):
+        builder = PostingsBuilder(chunk)
+        for sentence_id, ids in enumerate(sentences):
+            builder.add(sentence_id, ids, words)
+        flat, starts = builder.finish(words)
+        for word_id in range(0, words, 97):
+            expected = [s for s, ids in enumerate(sentences) if word_id in ids]
+            assert list(flat[starts[word_id] : starts[word_id + 1]]) == expected, (chunk, word_id)
+        assert len(flat) == sum(len(set(ids)) for ids in sentences)
+
+
+def test_ascii_fast_split_finds_the_words_the_regex_finds() -> None:
+    text = "Don't stop_now: it's 1984's end -- 'quoted' words, boys' toys... x2y, A.B.C.; tab\there! [ok] (end)."
+    body = parse_document(f"{text}\n\nSecond paragraph, with_under scores & 3.14 pi.", doc_id="ascii").body
+    sentences = [body.sentence_text(i) for i in range(body.sentence_count)]
+    assert list(ascii_raw_words(body.text, body.starts)) == list(raw_words(sentences))
+    words = [normalize_word(w) for sentence in ascii_raw_words(body.text, body.starts) for w in sentence]
+    assert words[:3] == ["dont", "stopnow", "it"] and "boys" in words and "withunder" in words

@@ -60,7 +60,12 @@ def exhaust(calls: Iterable[object]) -> None:
 
 def bitset(positions: Sequence[int], size: int) -> int:
     """The positions (below `size`) as the set bits of an int: bit i for position i."""
-    if len(positions) < 2048:  # few: set bits in a byte buffer, one eighth of the size
+    if len(positions) < 16:  # very few: cheaper than clearing a buffer of the whole size
+        bits = 0
+        for position in positions:
+            bits |= 1 << position
+        return bits
+    if len(positions) < max(2048, size >> 5):  # few: set bits in a byte buffer, one eighth of the size
         buffer = bytearray((size >> 3) + 1)
         for position in positions:
             buffer[position >> 3] |= 1 << (position & 7)

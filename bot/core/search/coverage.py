@@ -162,7 +162,7 @@ def best_in_paragraphs(
     terms: list[Term],
     count: int,
     within: tuple[int, int] | None,
-    paragraph_of: Callable[[int], tuple[str, int]],
+    paragraph_of: Callable[[int], int],
 ) -> list[tuple[float, int]]:
     """When no single sentence covers the query, the paragraphs that do, and their sentences that help.
 
@@ -176,10 +176,10 @@ def best_in_paragraphs(
     gains = [postings.gain(term.matches, term.weight) for term in terms]
     if sum(map(len, gains)) > PARAGRAPH_FALLBACK_MAX:
         return []  # words this common say little about which passage was meant, and the sums would be slow
-    paragraph_gain: dict[tuple[str, int], float] = defaultdict(float)
+    paragraph_gain: dict[int, float] = defaultdict(float)
     sentence_gain: dict[int, float] = defaultdict(float)
     for gain in gains:
-        best_in_paragraph: dict[tuple[str, int], float] = {}
+        best_in_paragraph: dict[int, float] = {}
         for sentence_id, value in gain.items():
             if within is not None and not within[0] <= sentence_id < within[1]:
                 continue

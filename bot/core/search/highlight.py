@@ -15,7 +15,7 @@ def marks(text: str, matched: dict[str, int], query_words: Container[str]) -> tu
     matched words form one span ("barbaric tortures"), and so do query words between two of them ("enemy
     of the people"); other words between matches stay plain ("XVIIth *Party Congress* [1934], when ...").
     """
-    words = list(words_with_spans(text))
+    words = words_with_spans(text)
     found = [(matched[w], index) for index, (w, _, _) in enumerate(words) if w in matched]
     if not found:
         return ()

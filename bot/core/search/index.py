@@ -14,16 +14,16 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
-from itertools import count
+from itertools import chain, count, repeat
 from typing import Any
 
 from bot.core import normalize
-from bot.core.corpus import Document, Sentence
+from bot.core.corpus import Body, Document, Sentence
 from bot.core.normalize import STOPWORDS, normal_words, spelling_key
 from bot.core.refs import clean_input
 from bot.core.search import coverage, highlight, ranking
 from bot.core.search.hits import Hit
-from bot.core.search.postings import Postings
+from bot.core.search.postings import Postings, PostingsBuilder
 from bot.core.search.vocabulary import Term, Vocabulary
 
 MAX_QUERY_CHARS = 300
@@ -48,6 +48,13 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _raw_words(body: Body) -> Iterator[list[str]]:
+    """Each sentence's words as written, the whole text at once when it is ASCII."""
+    if body.text.isascii():
+        return normalize.ascii_raw_words(body.text, body.starts)
+    return normalize.raw_words(map(body.sentence_text, range(body.sentence_count)))
+
+
 class SearchIndex:
     """An inverted index from normal words to sentences, built once per library."""
 
@@ -56,37 +63,42 @@ class SearchIndex:
             self._build(tuple(documents))
 
     def _build(self, documents: tuple[Document, ...]) -> None:
-        self._sentences: list[Sentence] = []
+        self._bodies: list[Body] = []
         self._document_ids: list[str] = []
         self._document_starts = array("I")  # first sentence id of each document, in order
         self._documents: dict[str, tuple[int, int]] = {}  # document id -> its range of sentence ids
+        size = 0
         for document in documents:
-            self._documents[document.id] = (len(self._sentences), len(self._sentences) + len(document.sentences))
+            body = document.body
+            self._documents[document.id] = (size, size + body.sentence_count)
             self._document_ids.append(document.id)
-            self._document_starts.append(len(self._sentences))
-            self._sentences.extend(document.sentences)
+            self._document_starts.append(size)
+            self._bodies.append(body)
+            size += body.sentence_count
+        self._size = size
+        self._paragraph_ids = array("I")  # sentence id -> a number for its paragraph, unique across the library
+        for body in self._bodies:
+            first = len(self._paragraph_ids) and self._paragraph_ids[-1] + 1
+            for paragraph in range(body.paragraph_count):
+                self._paragraph_ids.extend(repeat(first + paragraph, body.sentences_in(paragraph)))
         word_ids: defaultdict[str, int] = defaultdict(count().__next__)  # a new word gets the next id
-        lists: list[list[int]] = []
-        tokens = array("I")  # every sentence's word ids, one after another
+        tokens = array("H")  # every sentence's word ids, one after another (four bytes each past 65,536 words)
         starts = array("I", [0])
-        texts = (sentence.text for sentence in self._sentences)
-        for sentence_id, ids in enumerate(normalize.word_ids(texts, word_ids)):
-            tokens.extend(ids)
+        postings = PostingsBuilder()
+        words = chain.from_iterable(map(_raw_words, self._bodies))
+        for sentence_id, ids in enumerate(normalize.word_ids(words, word_ids)):
+            try:
+                tokens.extend(ids)
+            except OverflowError:
+                tokens = array("I", tokens[: starts[-1]])
+                tokens.extend(ids)
             starts.append(len(tokens))
-            if len(lists) < len(word_ids):
-                lists.extend([] for _ in range(len(word_ids) - len(lists)))
-            for word_id in set(ids):
-                lists[word_id].append(sentence_id)
-        flat = array("I")
-        posting_starts = array("I", [0])
-        for sentence_ids in lists:
-            flat.extend(sentence_ids)
-            posting_starts.append(len(flat))
-        del lists
+            postings.add(sentence_id, ids, len(word_ids))
+        flat, posting_starts = postings.finish(len(word_ids))
         self._tokens = tokens
         self._starts = starts
-        self._average_length = len(tokens) / max(len(self._sentences), 1)
-        self._postings = Postings(flat, posting_starts, len(self._sentences))
+        self._average_length = len(self._tokens) / max(size, 1)
+        self._postings = Postings(flat, posting_starts, size)
         context = {
             word
             for document in documents
@@ -107,7 +119,7 @@ class SearchIndex:
         self._view = ranking.SentenceView(self._tokens_of, self._normal_text, self._text, self._average_length)
 
     def __len__(self) -> int:
-        return len(self._sentences)
+        return self._size
 
     def words(self) -> list[str]:
         """Every normal word of the indexed sentences (for looking up a mistyped word)."""
@@ -126,13 +138,19 @@ class SearchIndex:
                 found.update(self._postings.every_sentence_with(word_id))
         ranges = [self._documents[d] for d in documents if d in self._documents] if documents is not None else None
         chosen = sorted(s for s in found if ranges is None or any(low <= s < high for low, high in ranges))
-        return [(self._document_of(s), self._sentences[s]) for s in chosen]
+        return [(self._document_of(s), self._sentence(s)) for s in chosen]
+
+    def _place(self, sentence_id: int) -> tuple[int, int]:
+        """(document number, sentence index within that document) of a sentence id."""
+        document = bisect_right(self._document_starts, sentence_id) - 1
+        return document, sentence_id - self._document_starts[document]
 
     def _document_of(self, sentence_id: int) -> str:
         return self._document_ids[bisect_right(self._document_starts, sentence_id) - 1]
 
-    def _paragraph_of(self, sentence_id: int) -> tuple[str, int]:
-        return self._document_of(sentence_id), self._sentences[sentence_id].paragraph
+    def _sentence(self, sentence_id: int) -> Sentence:
+        document, index = self._place(sentence_id)
+        return self._bodies[document].sentence(index)
 
     def _tokens_of(self, sentence_id: int) -> array[int]:
         return self._tokens[self._starts[sentence_id] : self._starts[sentence_id + 1]]
@@ -142,7 +160,8 @@ class SearchIndex:
         return " ".join(map(self._vocabulary.keyed.__getitem__, self._tokens_of(sentence_id)))
 
     def _text(self, sentence_id: int) -> str:
-        return self._sentences[sentence_id].text
+        document, index = self._place(sentence_id)
+        return self._bodies[document].sentence_text(index)
 
     def _terms(self, words: list[str], *, prefix: bool) -> list[Term]:
         return self._vocabulary.terms(words, prefix=prefix, sentences=len(self))
@@ -169,7 +188,7 @@ class SearchIndex:
             self._postings, terms, wanted, within, [self._postings.holders([word_id]) for word_id in hints]
         )
         if not best and len(terms) > 1:
-            best = coverage.best_in_paragraphs(self._postings, terms, wanted, within, self._paragraph_of)
+            best = coverage.best_in_paragraphs(self._postings, terms, wanted, within, self._paragraph_ids.__getitem__)
         by_word = {term.word: frozenset(term.matches) for term in terms}
         slots = [by_word.get(w) or frozenset([ids[w]] if w in ids else ()) for w in words]
         normal_query = " ".join(map(spelling_key, words))
@@ -210,7 +229,7 @@ class SearchIndex:
         query_words: frozenset[str],
         also_in: tuple[str, ...],
     ) -> Hit:
-        sentence = self._sentences[sentence_id]
+        sentence = self._sentence(sentence_id)
         spans = highlight.marks(sentence.text, matched, query_words)
         return Hit(
             document=self._document_of(sentence_id),
