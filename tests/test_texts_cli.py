@@ -62,6 +62,7 @@ def test_bad_server_texts_commands_exit_2_with_one_line(tmp_path: Path) -> None:
         (("texts", "add", str(binary), "--server", GUILD), "looks like a binary file"),
         (("texts", "list"), "needs --server"),
         (("texts", "list", "--server", "teams:1"), "discord:GUILD_ID or slack:TEAM_ID"),
+        (("texts", "list", "--server", "discord:abc"), "discord:GUILD_ID or slack:TEAM_ID"),
         (("texts", "remove", "nothing", "--server", GUILD), "no text of its own"),
         (("texts", "add", str(tmp_path / "missing.md"), "--server", GUILD), "Cannot read"),
     ]
