@@ -240,3 +240,27 @@ async def test_building_a_server_library_does_not_hold_up_other_interactions(
     release.set()
     await building
     assert order[:2] == ["help", action]
+
+
+async def test_a_title_that_looks_like_a_mention_pings_nobody_and_the_button_is_fenced(
+    bot: AnyBot, fake: FakeDiscord, store: Store
+) -> None:
+    answer = await add(fake, title="@everyone <@&1>")
+    assert "@everyone" in answer
+    added = fake.of("POST", f"/webhooks/{APP_ID}/")[-1].body
+    assert added["allowed_mentions"] == {"parse": []}
+    listed = await fake.interact(fake.subcommand("text", "list"))
+    assert "@everyone" in said(listed) and listed.body["data"]["allowed_mentions"] == {"parse": []}
+    types, resolved = channel_option()
+    options = {"channel": str(CHANNEL_ID), "time": "08:30", "timezone": "berlin", "document": "lighthouse"}
+    await fake.interact(fake.command("daily-setup", options, types=types, resolved=resolved))
+    asked = await fake.interact(fake.subcommand("text", "remove", {"text": "lighthouse"}))
+    [button] = asked.body["data"]["components"][0]["components"]
+    other = await fake.interact(fake.button(button["custom_id"], user_id=USER_ID + 7))
+    assert said(other) == "Only the person who asked to remove the text can confirm it."
+    await fake.interact(fake.subcommand("text", "remove", {"text": "lighthouse"}))  # the question again
+    first = await fake.interact(fake.button(button["custom_id"]))
+    assert first.body["data"]["content"].startswith("Removed `lighthouse`.")
+    stale = await fake.interact(fake.button(button["custom_id"]))  # the other copy of the question
+    assert stale.body["data"]["content"] == "This server has no text of its own called “lighthouse”."
+    assert stale.body["data"]["allowed_mentions"] == {"parse": []}
