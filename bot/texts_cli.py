@@ -134,5 +134,5 @@ def _remove(args: argparse.Namespace, service: ServerTexts) -> int:
         )
         return 1
     paused = f"; {removal.paused} daily post(s) paused" if removal.paused else ""
-    print(f"Removed `{args.target}` from {args.server}{paused}.")
+    print(f"Removed `{removal.text_id}` from {args.server}{paused}.")  # the id the words named
     return 0
