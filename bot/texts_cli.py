@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.core.errors import UserError
 from bot.core.library import Library
-from bot.server_texts import ServerTexts, parse_scope, server_texts_on
+from bot.server_texts import ServerTexts, parse_scope, server_texts_on, size_words
 from bot.store import open_store
 
 ACTIONS = ("add", "list", "remove")
@@ -109,9 +109,9 @@ def _list(args: argparse.Namespace, service: ServerTexts) -> int:
         return 0
     for text in texts:
         facts = " · ".join(part for part in (text.speaker, text.date) if part)
-        size = f"{max(1, round(text.size_bytes / 1024))} KB"
         added = f"added by {text.added_by} on {text.added_at:%Y-%m-%d}"
-        print(" · ".join(part for part in (f"`{text.text_id}`", text.title, facts, size, added) if part))
+        parts = (f"`{text.text_id}`", text.title, facts, size_words(text.size_bytes), added)
+        print(" · ".join(part for part in parts if part))
     default = service.libraries.default_document(args.server)
     if default:
         print(f"Default text: `{default}`")
@@ -134,5 +134,5 @@ def _remove(args: argparse.Namespace, service: ServerTexts) -> int:
         )
         return 1
     paused = f"; {removal.paused} daily post(s) paused" if removal.paused else ""
-    print(f"Removed `{args.target}` from {args.server}{paused}.")
+    print(f"Removed `{removal.text_id}` from {args.server}{paused}.")  # the id the words named
     return 0

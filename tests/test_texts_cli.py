@@ -54,6 +54,14 @@ def test_removing_a_text_takes_it_out_of_its_server(tmp_path: Path) -> None:
     assert "no texts of its own" in listed.stdout
 
 
+def test_removing_by_title_words_names_the_text_it_removed(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    speechbot("texts", "add", str(_lesson(tmp_path)), "--server", GUILD, cwd=tmp_path, extra_env=env)
+    removed = speechbot("texts", "remove", "lesson of the", "--server", GUILD, cwd=tmp_path, extra_env=env)
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.strip() == "Removed `lighthouse` from discord:900."
+
+
 def test_bad_server_texts_commands_exit_2_with_one_line(tmp_path: Path) -> None:
     env = _env(tmp_path)
     binary = tmp_path / "photo.txt"
@@ -62,6 +70,7 @@ def test_bad_server_texts_commands_exit_2_with_one_line(tmp_path: Path) -> None:
         (("texts", "add", str(binary), "--server", GUILD), "looks like a binary file"),
         (("texts", "list"), "needs --server"),
         (("texts", "list", "--server", "teams:1"), "discord:GUILD_ID or slack:TEAM_ID"),
+        (("texts", "list", "--server", "discord:abc"), "discord:GUILD_ID or slack:TEAM_ID"),
         (("texts", "remove", "nothing", "--server", GUILD), "no text of its own"),
         (("texts", "add", str(tmp_path / "missing.md"), "--server", GUILD), "Cannot read"),
     ]

@@ -13,10 +13,10 @@ from discord.ext import commands
 
 from bot.core.errors import UserError
 from bot.discord import embeds
-from bot.discord.commands import CHOICE_CHARS, CHOICES_LIMIT, document_choices
+from bot.discord.commands import CHOICE_CHARS, CHOICES_LIMIT, document_choices, off_loop
 from bot.discord.daily import for_managers
 from bot.discord.replies import NO_MENTIONS, Bot, Interaction, say_privately, server_scope
-from bot.server_texts import ServerText, ServerTexts, too_large
+from bot.server_texts import ServerText, ServerTexts, size_words, too_large
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,10 @@ def _service(interaction: Interaction) -> ServerTexts:
 def _listed(text: ServerText) -> str:
     """One line of /text list: id, title, speaker and date, size, and who added it when (never pinging them)."""
     facts = " · ".join(part for part in (text.speaker, text.date) if part)
-    size = f"{max(1, round(text.size_bytes / 1024))} KB"
     adder = f"<@{text.added_by}>" if text.added_by.isdigit() else discord.utils.escape_markdown(text.added_by)
     parts = [f"`{text.text_id}` **{discord.utils.escape_markdown(text.title)}**"]
     parts += [discord.utils.escape_markdown(facts)] if facts else []
-    parts += [size, f"added by {adder} <t:{int(text.added_at.timestamp())}:d>"]
+    parts += [size_words(text.size_bytes), f"added by {adder} <t:{int(text.added_at.timestamp())}:d>"]
     return " · ".join(parts)
 
 
@@ -54,7 +53,7 @@ async def own_text_choices(interaction: Interaction, current: str) -> list[app_c
     if scope is None:
         return []
     needle = current.casefold().strip()
-    texts = _service(interaction).libraries.texts(scope)
+    texts = await off_loop(_service(interaction).libraries.texts, scope)  # a database read when stale
     found = [
         app_commands.Choice(name=embeds.clip(t.metadata.get("title") or t.text_id, CHOICE_CHARS), value=t.text_id)
         for t in texts
@@ -157,7 +156,8 @@ class TextCommands(commands.GroupCog, group_name="text", group_description="This
             date=date,
             now=interaction.created_at,
         )
-        document = self.service.libraries.for_scope(scope).document(added.text_id)
+        library = await off_loop(self.service.libraries.for_scope, scope)  # indexing the new text takes a while
+        document = library.document(added.text_id)
         await interaction.followup.send(
             f"Added **{discord.utils.escape_markdown(added.title)}** as `{added.text_id}`: "
             f"{len(document.paragraphs)} paragraphs. Try `/quote document:{added.text_id}`.",
@@ -171,10 +171,11 @@ class TextCommands(commands.GroupCog, group_name="text", group_description="This
         scope = _scope(interaction)
         texts = await self.service.list(scope)
         lines = [_listed(t) for t in texts] or ["This server has no texts of its own yet; add one with `/text add`."]
+        library = await off_loop(self.service.libraries.for_scope, scope)  # built here at its first use
         default = self.service.libraries.default_document(scope)
         if default:
             lines.append(f"Default text: `{default}`")
-        hidden = self.service.libraries.for_scope(scope).documents.keys().isdisjoint(self.service.libraries.bundled)
+        hidden = library.documents.keys().isdisjoint(self.service.libraries.bundled)
         if hidden and self.service.libraries.bundled:
             lines.append("The bundled texts are hidden here (`/text show-bundled` shows them again).")
         await say_privately(interaction, embeds.clip("\n".join(lines), 2000))
@@ -221,7 +222,7 @@ class TextCommands(commands.GroupCog, group_name="text", group_description="This
         channel_id = str(channel.id) if channel is not None else None
         await self.service.set_default(scope, text, channel_id=channel_id)
         where = f"in <#{channel_id}>" if channel_id else "in this server"
-        chosen = self.service.libraries.default_document(scope, channel_id)
+        chosen = await off_loop(self.service.libraries.default_document, scope, channel_id)
         if chosen is None:
             await say_privately(interaction, f"No default text {where} any more: commands use the first text.")
             return

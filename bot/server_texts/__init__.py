@@ -9,7 +9,7 @@ from bot.server_texts.libraries import Libraries, default_for, library_for
 from bot.server_texts.scopes import parse_scope, scope_of, workspace_of
 from bot.server_texts.service import Removal, ServerText, ServerTexts
 from bot.server_texts.setup import server_texts_on
-from bot.server_texts.upload import too_large
+from bot.server_texts.upload import size_words, too_large
 
 __all__ = [
     "Libraries",
@@ -21,6 +21,7 @@ __all__ = [
     "parse_scope",
     "scope_of",
     "server_texts_on",
+    "size_words",
     "too_large",
     "workspace_of",
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 PLATFORMS = ("discord", "slack")
-_SCOPE = re.compile(r"(discord|slack):([A-Za-z0-9]{1,40})")
+# A Discord server is a number (a snowflake); a Slack team id is letters and digits, upper case.
+_SCOPE = re.compile(r"discord:([0-9]{1,20})|slack:([A-Za-z0-9]{1,40})")
 
 
 def scope_of(platform: str, workspace_id: str | None) -> str | None:
@@ -20,7 +21,8 @@ def parse_scope(text: str) -> str:
     found = _SCOPE.fullmatch(text.strip())
     if found is None:
         raise ValueError(f"--server takes discord:GUILD_ID or slack:TEAM_ID, not {text!r}")
-    return f"{found.group(1)}:{found.group(2)}"
+    guild, team = found.groups()
+    return f"discord:{guild}" if guild is not None else f"slack:{team.upper()}"
 
 
 def workspace_of(scope: str) -> tuple[str, str]:

@@ -89,7 +89,9 @@ class ServerTexts:
     ) -> ServerText:
         """Check, parse and store an uploaded text; a refusal is a UserError and stores nothing."""
         scope = _checked(scope)
-        upload = read_upload(filename, data, max_bytes=self.max_bytes, title=title, speaker=speaker, date=date)
+        upload = await asyncio.to_thread(  # parsing a text of megabytes would stall the bots' event loop
+            read_upload, filename, data, max_bytes=self.max_bytes, title=title, speaker=speaker, date=date
+        )
         own = await asyncio.to_thread(self.shelf.texts, scope)
         taken = set(self.libraries.shared.documents) | {t.text_id for t in own}
         for text_id in _candidates(upload.document.id):

@@ -96,8 +96,9 @@ def rebuild(stored: StoredText) -> Document:
 
 def too_large(size: int, max_bytes: int) -> str:
     """The refusal of a file over the size limit (adapters say it before downloading, from the claimed size)."""
-    return f"The file is {_size(size)}; a text may be at most {_size(max_bytes)}."
+    return f"The file is {size_words(size)}; a text may be at most {size_words(max_bytes)}."
 
 
-def _size(size: int) -> str:
+def size_words(size: int) -> str:
+    """A byte count as people read it (2.0 MB, 12 KB), in listings and refusals alike."""
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"

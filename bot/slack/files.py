@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.errors import UserError
-from bot.server_texts import too_large
+from bot.server_texts import size_words, too_large
 
 TEXT_SUFFIXES = (".txt", ".md")
 DOWNLOAD_SECONDS = 30
@@ -38,11 +38,6 @@ def pick_text_file(message: dict[str, Any]) -> dict[str, Any]:
             return shared
     name = str(files[0].get("name") or files[0].get("title") or "that file")[:80]
     raise UserError(f"Only .txt and .md files can be added, and “{name}” is neither.")
-
-
-def size_words(size: int) -> str:
-    """A byte count as people read it."""
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
 
 
 async def fetch_text_file(client: AsyncWebClient, shared: dict[str, Any], *, token: str, max_bytes: int) -> SharedText:

@@ -16,11 +16,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.errors import UserError
 from bot.core.render import SOMETHING_WRONG
-from bot.server_texts import ServerText, ServerTexts, scope_of
+from bot.server_texts import ServerText, ServerTexts, scope_of, size_words
 from bot.slack.admins import is_workspace_admin
 from bot.slack.blocks import SlackMessage, button_value, context, error_message, escape, mention, section
 from bot.slack.config import PLATFORM
-from bot.slack.files import fetch_text_file, pick_text_file, size_words
+from bot.slack.files import fetch_text_file, pick_text_file
 
 ADD_TEXT_SHORTCUT = "speechbot_add_text"
 ADD_TEXT_NAME = "Add file to speechbot"  # Slack refuses a shortcut name of more than 24 characters
@@ -154,7 +154,7 @@ class SlackTexts:
         if not removal.removed:
             channels = ", ".join(f"<#{c}>" for c in removal.needs_confirmation[:10])
             warning = (
-                f"Daily posts in {channels} read `{escape(text_id)}`. Removing it pauses them "
+                f"Daily posts in {channels} read `{removal.text_id}`. Removing it pauses them "
                 "until someone sets them up with another text."
             )
             button = {
@@ -162,7 +162,7 @@ class SlackTexts:
                 "style": "danger",
                 "text": {"type": "plain_text", "text": "Remove it and pause them"},
                 "action_id": CONFIRM_REMOVE_ACTION,
-                "value": json.dumps({"t": text_id[:200]}),
+                "value": json.dumps({"t": removal.text_id}),  # the text meant, not the words typed for it
             }
             return SlackMessage(
                 text="Removing this text pauses daily posts; confirm with the button.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +209,58 @@ async def test_a_text_added_in_another_process_is_answered_within_seconds(
         speechbot, "search", "--json", "lighthouse teaches patience", "--server", SCOPE, cwd=tmp_path, extra_env=env
     )
     assert json.loads(searched.stdout)["hits"][0]["document"] == "lighthouse"
+
+
+@pytest.mark.parametrize("action", ["add", "list", "default"])
+async def test_building_a_server_library_does_not_hold_up_other_interactions(
+    bot: AnyBot, fake: FakeDiscord, texts: ServerTexts, monkeypatch: pytest.MonkeyPatch, action: str
+) -> None:
+    """While a server's library is being built for /text (held here until /help was answered), /help is answered."""
+    if action != "add":
+        await add(fake)
+    entered, release, order = threading.Event(), threading.Event(), []
+    for_scope = texts.libraries.for_scope
+
+    def held_for_scope(scope: str | None) -> Library:
+        entered.set()
+        release.wait(5)  # bounded: on the event loop this would stall everything for 5 s, then go on
+        order.append(action)
+        return for_scope(scope)
+
+    monkeypatch.setattr(texts.libraries, "for_scope", held_for_scope)
+    if action == "add":
+        first = add(fake)
+    else:
+        options = {"text": "lighthouse"} if action == "default" else {}
+        first = fake.interact(fake.subcommand("text", action, options), timeout=10)
+    building = asyncio.create_task(first)
+    assert await asyncio.to_thread(entered.wait, 10)  # the library is being built
+    await fake.interact(fake.command("help"), timeout=10)
+    order.append("help")
+    release.set()
+    await building
+    assert order[:2] == ["help", action]
+
+
+async def test_a_title_that_looks_like_a_mention_pings_nobody_and_the_button_is_fenced(
+    bot: AnyBot, fake: FakeDiscord, store: Store
+) -> None:
+    answer = await add(fake, title="@everyone <@&1>")
+    assert "@everyone" in answer
+    added = fake.of("POST", f"/webhooks/{APP_ID}/")[-1].body
+    assert added["allowed_mentions"] == {"parse": []}
+    listed = await fake.interact(fake.subcommand("text", "list"))
+    assert "@everyone" in said(listed) and listed.body["data"]["allowed_mentions"] == {"parse": []}
+    types, resolved = channel_option()
+    options = {"channel": str(CHANNEL_ID), "time": "08:30", "timezone": "berlin", "document": "lighthouse"}
+    await fake.interact(fake.command("daily-setup", options, types=types, resolved=resolved))
+    asked = await fake.interact(fake.subcommand("text", "remove", {"text": "lighthouse"}))
+    [button] = asked.body["data"]["components"][0]["components"]
+    other = await fake.interact(fake.button(button["custom_id"], user_id=USER_ID + 7))
+    assert said(other) == "Only the person who asked to remove the text can confirm it."
+    await fake.interact(fake.subcommand("text", "remove", {"text": "lighthouse"}))  # the question again
+    first = await fake.interact(fake.button(button["custom_id"]))
+    assert first.body["data"]["content"].startswith("Removed `lighthouse`.")
+    stale = await fake.interact(fake.button(button["custom_id"]))  # the other copy of the question
+    assert stale.body["data"]["content"] == "This server has no text of its own called “lighthouse”."
+    assert stale.body["data"]["allowed_mentions"] == {"parse": []}

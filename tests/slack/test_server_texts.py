@@ -115,6 +115,13 @@ async def add_lesson(slack: SlackClient, *, user: str = TEACHER) -> str:
     return await use_shortcut(slack, [slack.fake.share_file("lighthouse.md", LESSON, token=BOT_TOKEN)], user=user)
 
 
+async def add_lesson_read_by_daily_posts(slack: SlackClient, store: Store) -> None:
+    """The lesson added by the teacher, and daily posts in C0CLASS that read it."""
+    await add_lesson(slack)
+    spec = SubscriptionSpec("slack", FAKE_TEAM_ID, "C0CLASS", "lighthouse", "08:30", "UTC", set_up_by=TEACHER)
+    store.save_subscription(spec, now=NOW, next_run_at=NOW, next_local_date=NOW.date())
+
+
 async def command(slack: SlackClient, text: str, *, user: str = STUDENT, team: str = FAKE_TEAM_ID) -> str:
     """Run `/speech <text>` as `user` in `team`; all the answer's text."""
     before = len(slack.fake.responses)
@@ -224,9 +231,7 @@ async def test_another_member_may_not_remove_a_text(teacher_slack: SlackClient, 
 async def test_removing_a_text_daily_posts_read_asks_first_then_pauses_them(
     teacher_slack: SlackClient, fake_slack: FakeSlack, texts: ServerTexts, store: Store
 ) -> None:
-    await add_lesson(teacher_slack)
-    spec = SubscriptionSpec("slack", FAKE_TEAM_ID, "C0CLASS", "lighthouse", "08:30", "UTC", set_up_by=TEACHER)
-    store.save_subscription(spec, now=NOW, next_run_at=NOW, next_local_date=NOW.date())
+    await add_lesson_read_by_daily_posts(teacher_slack, store)
     before = len(fake_slack.responses)
     status, _ = await teacher_slack.post(teacher_slack.slash_body("text remove lighthouse", user=ADMIN))
     assert status == 200
@@ -508,3 +513,22 @@ async def test_with_oauth_each_workspace_adds_with_its_own_installed_token(
     assert download.token == INSTALLED_BOT_TOKEN
     assert [t.text_id for t in await texts.list(f"slack:{INSTALLED_TEAM_ID}")] == ["lighthouse"]
     assert await texts.list(SCOPE) == []
+
+
+async def test_confirming_a_removal_named_by_title_words_removes_the_text_it_named(
+    teacher_slack: SlackClient, fake_slack: FakeSlack, texts: ServerTexts, store: Store
+) -> None:
+    await add_lesson_read_by_daily_posts(teacher_slack, store)
+    before = len(fake_slack.responses)
+    await teacher_slack.post(teacher_slack.slash_body("text remove lesson of the", user=ADMIN))
+    asked = (await fake_slack.wait_for("response_url", before + 1))[before].args
+    assert "`lighthouse`" in all_text(asked)
+    (button,) = [e for b in asked["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    other = b"---\ntitle: The Lesson of the Garden\n---\nA garden teaches that growing things take seasons.\n"
+    await texts.add(SCOPE, filename="garden.md", data=other, added_by=TEACHER, now=NOW)  # while the question waits
+
+    press = teacher_slack.action_body(CONFIRM_REMOVE_ACTION, button["value"], key="confirm", user=ADMIN)
+    await teacher_slack.post(press)
+    confirmed = (await fake_slack.wait_for("response_url", before + 2))[before + 1].args
+    assert "Removed `lighthouse`" in all_text(confirmed)
+    assert [t.text_id for t in await texts.list(SCOPE)] == ["garden"]
