@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.core.errors import UserError
 from bot.core.library import Library
+from bot.core.render import counted
 from bot.server_texts import ServerTexts, parse_scope, server_texts_on, size_words
 from bot.store import open_store
 
@@ -97,7 +98,7 @@ def _add(args: argparse.Namespace, service: ServerTexts) -> int:
     document = service.libraries.for_scope(args.server).document(added.text_id)
     print(
         f"Added `{added.text_id}` ({added.title}) to {args.server}: "
-        f"{len(document.paragraphs)} paragraphs, {len(document.sentences)} sentences."
+        f"{counted(len(document.paragraphs), 'paragraph')}, {counted(len(document.sentences), 'sentence')}."
     )
     return 0
 

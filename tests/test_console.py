@@ -71,6 +71,12 @@ def test_help_lists_the_console_words_and_in(library: Library) -> None:
         assert word in text
 
 
+def test_help_says_daily_posts_are_set_up_in_a_server_or_channel_not_here(library: Library) -> None:
+    text = _session(library).respond("/help")
+    assert "set one up in a Discord server with `/daily-setup` or in a Slack channel" in text
+    assert "(server managers)" not in text
+
+
 def test_daily_has_the_heading_the_cli_prints(library: Library) -> None:
     assert _session(library).respond("/daily").startswith("Passage of the day, Wednesday 25 February 2026\n§")
 

@@ -15,6 +15,7 @@ from bot.core.render import (
     about_text,
     citation,
     context_sections,
+    counted,
     parse_style,
     quotation,
 )
@@ -144,7 +145,7 @@ def texts(library: Library) -> TextsReply:
     lines = [
         f"`{d.id}`: {d.label} · {d.title}"
         + (f" · {_when(d)}" if _when(d) else "")
-        + f" ({len(d.paragraphs)} paragraph{'' if len(d.paragraphs) == 1 else 's'})"
+        + f" ({counted(len(d.paragraphs), 'paragraph')})"
         for d in library.documents.values()
     ]
     return TextsReply("\n".join(lines))
@@ -156,10 +157,13 @@ def _when(document: Document) -> str:
 
 
 def help_text(prefix: str = "/") -> HelpReply:
-    """Every command with an example, in the spelling of the platform (`/` or `/speech `)."""
+    """Every command with an example, spelled `/` (the console) or `/speech ` (Slack); Discord lists its tree."""
     lines = [f"`{prefix}{usage}`: {what}. Example: `{prefix}{example}`" for usage, what, example in COMMANDS]
-    if prefix.strip() == "/":
-        daily_posts = "`/daily-setup channel time timezone` (server managers), then `/daily-status`, `/daily-stop`"
+    if prefix.strip() == "/":  # the console: daily posts are set up in a Discord server or a Slack channel
+        daily_posts = (
+            "set one up in a Discord server with `/daily-setup` or in a Slack channel with "
+            "`/speech daily setup`; `/daily` here shows today's"
+        )
     else:
         daily_posts = f"`{prefix}daily setup 08:30 Europe/Berlin [sequential] [weekdays]` in the channel, then " + (
             f"`{prefix}daily status|preview|now|stop`"

@@ -32,6 +32,11 @@ SOMETHING_WRONG = "Something went wrong on our side; please try again in a momen
 DAILY_HEADING = "Passage of the day"
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 paragraph`, `3 paragraphs`: a count with its noun in the right number."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def heading(passage: Passage) -> str:
     """`§3.2 · Khrushchev's Secret Speech, 1956`: the ref first, so it is seen at a glance; then the section."""
     section = passage.document.paragraphs[passage.first_paragraph - 1].section

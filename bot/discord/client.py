@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
 import discord
@@ -93,8 +93,11 @@ def _options(guild_ready_timeout: float) -> dict[str, Any]:
     }
 
 
-class SpeechBot(commands.Bot):
-    """One process, one gateway connection: enough for a class or a few thousand servers."""
+class _SpeechParts:
+    """What both bot classes are built with, once, in the entry point: the texts, the data folder, daily posts.
+
+    A mixin before discord.py's bot class, so the plain and the sharded bot share one constructor.
+    """
 
     def __init__(
         self,
@@ -107,7 +110,7 @@ class SpeechBot(commands.Bot):
         **options: Any,
     ) -> None:
         super().__init__(**options)
-        bound_request_time(self.http)
+        bound_request_time(cast(commands.Bot, self).http)
         self.library = library
         self.libraries = texts.libraries if texts is not None else Libraries(library)  # each server's library
         self.server_texts = texts
@@ -117,37 +120,21 @@ class SpeechBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Register commands and persistent buttons, then sync the tree only if it changed."""
-        await prepare(self)
+        await prepare(cast(AnyBot, self))
 
 
-class ShardedSpeechBot(commands.AutoShardedBot):
+class SpeechBot(_SpeechParts, commands.Bot):
+    """One process, one gateway connection: enough for a class or a few thousand servers."""
+
+
+class ShardedSpeechBot(_SpeechParts, commands.AutoShardedBot):
     """Several shards in one process; several processes split them with shard_ids/shard_count."""
 
-    def __init__(
-        self,
-        library: Library,
-        *,
-        data_dir: Path,
-        sync_on_start: bool = True,
-        daily: DailyService | None = None,
-        texts: ServerTexts | None = None,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        bound_request_time(self.http)
-        self.library = library
-        self.libraries = texts.libraries if texts is not None else Libraries(library)  # each server's library
-        self.server_texts = texts
-        self.data_dir = data_dir
-        self.sync_on_start = sync_on_start
-        self.daily = daily
+    def __init__(self, library: Library, **options: Any) -> None:
+        super().__init__(library, **options)
         self._max_concurrency: int | None = None
         self._identify_locks: dict[int, asyncio.Lock] = {}
         self._last_identify: dict[int, float] = {}
-
-    async def setup_hook(self) -> None:
-        """Register commands and persistent buttons, then sync the tree only if it changed."""
-        await prepare(self)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Identify as fast as Discord allows: one shard per 5 s in each of `max_concurrency` buckets."""

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.errors import UserError
+from bot.core.render import counted
 from bot.discord import embeds
 from bot.discord.commands import CHOICE_CHARS, CHOICES_LIMIT, document_choices, off_loop
 from bot.discord.daily import for_managers
@@ -160,7 +161,7 @@ class TextCommands(commands.GroupCog, group_name="text", group_description="This
         document = library.document(added.text_id)
         await interaction.followup.send(
             f"Added **{discord.utils.escape_markdown(added.title)}** as `{added.text_id}`: "
-            f"{len(document.paragraphs)} paragraphs. Try `/quote document:{added.text_id}`.",
+            f"{counted(len(document.paragraphs), 'paragraph')}. Try `/quote document:{added.text_id}`.",
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

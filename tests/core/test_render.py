@@ -7,7 +7,7 @@ import pytest
 from bot.core.corpus import parse_document
 from bot.core.errors import UserError
 from bot.core.library import Library
-from bot.core.render import citation, quotation, split_text
+from bot.core.render import citation, counted, quotation, split_text
 
 
 def test_mla_citation_names_speaker_title_occasion_date_and_paragraph(library: Library) -> None:
@@ -125,3 +125,8 @@ def test_a_long_passage_is_handed_over_whole_for_each_platform_to_split() -> Non
     quote = quotation(passage)
     assert len(quote.text) > 4096  # longer than a Discord embed, a Slack section and a Slack message
     assert quote.text == passage.text and "(1/" not in quote.text
+
+
+@pytest.mark.parametrize(("n", "expected"), [(0, "0 paragraphs"), (1, "1 paragraph"), (2, "2 paragraphs")])
+def test_a_count_takes_its_noun_in_the_right_number(n: int, expected: str) -> None:
+    assert counted(n, "paragraph") == expected
