@@ -14,23 +14,14 @@ from bot.core.library import Library
 from bot.server_texts import Libraries, ServerTexts, scope_of
 from bot.store import Store, SubscriptionSpec, open_store
 from bot.store.texts import TextShelf
+from tests.clocks import HandClock
 from tests.server_texts.samples import LESSON
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 GUILD = "discord:900"
 
 
-class Clock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def make(store: Store, library: Library, clock: Clock, **limits: int) -> ServerTexts:
+def make(store: Store, library: Library, clock: HandClock, **limits: int) -> ServerTexts:
     shelf = TextShelf(store)
     libraries = Libraries(library, shelf, clock=clock, check_seconds=3.0)
     return ServerTexts(
@@ -39,12 +30,12 @@ def make(store: Store, library: Library, clock: Clock, **limits: int) -> ServerT
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> HandClock:
+    return HandClock(0.0)
 
 
 @pytest.fixture
-def texts(store: Store, library: Library, clock: Clock) -> ServerTexts:
+def texts(store: Store, library: Library, clock: HandClock) -> ServerTexts:
     return make(store, library, clock)
 
 
@@ -104,7 +95,7 @@ def test_options_override_front_matter(texts: ServerTexts) -> None:
     ],
 )
 def test_each_bad_upload_is_one_sentence_and_stores_nothing(
-    store: Store, library: Library, clock: Clock, data: bytes, name: str, options: dict[str, str], says: str
+    store: Store, library: Library, clock: HandClock, data: bytes, name: str, options: dict[str, str], says: str
 ) -> None:
     texts = make(store, library, clock, max_bytes=2048)
     with pytest.raises(UserError) as refused:
@@ -115,7 +106,7 @@ def test_each_bad_upload_is_one_sentence_and_stores_nothing(
     assert texts.shelf.version(GUILD) == 0
 
 
-def test_a_full_server_and_a_second_copy_are_refused(store: Store, library: Library, clock: Clock) -> None:
+def test_a_full_server_and_a_second_copy_are_refused(store: Store, library: Library, clock: HandClock) -> None:
     texts = make(store, library, clock, max_texts=1)
     add(texts)
     with pytest.raises(UserError, match="already has that text as `lighthouse`"):
@@ -181,7 +172,7 @@ def second_store(url: str | None, tmp_path: Path) -> Iterator[Store]:
 
 
 def test_a_second_process_sees_a_new_text_once_its_check_is_due(
-    texts: ServerTexts, second_store: Store, library: Library, clock: Clock
+    texts: ServerTexts, second_store: Store, library: Library, clock: HandClock
 ) -> None:
     other = make(second_store, library, clock).libraries
     assert "lighthouse" not in other.for_scope(GUILD).documents

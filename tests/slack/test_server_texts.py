@@ -23,6 +23,7 @@ from bot.slack.texts import CONFIRM_REMOVE_ACTION
 from bot.store import SlackInstallation, Store, SubscriptionSpec, open_store
 from bot.store.base import SqlStore
 from bot.store.texts import TextShelf
+from tests.clocks import HandClock
 from tests.fakes.slack_api import FAKE_TEAM_ID, INSTALLED_BOT_TOKEN, INSTALLED_TEAM_ID, FakeSlack
 from tests.slack.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, TODAY, SlackClient, all_text
 from tests.slack.shortcuts import message_shortcut_body, message_shortcut_payload
@@ -59,30 +60,20 @@ def texts(store: Store, library: Library) -> ServerTexts:
     return ServerTexts(shelf, Libraries(library, shelf), max_bytes=MAX_BYTES, max_texts=50)
 
 
-class Clock:
-    """The bots' clock, moved by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+@pytest.fixture
+def clock() -> HandClock:
+    return HandClock(NOW)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-def scheduler(store: Store, texts: ServerTexts, fake_slack: FakeSlack, clock: Clock) -> Scheduler:
+def scheduler(store: Store, texts: ServerTexts, fake_slack: FakeSlack, clock: HandClock) -> Scheduler:
     deliverer = SlackDeliverer(AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.base_url))
     return Scheduler(store, texts.libraries, {"slack": deliverer}, clock=clock)
 
 
 @pytest.fixture
 async def teacher_slack(
-    library: Library, fake_slack: FakeSlack, texts: ServerTexts, store: Store, scheduler: Scheduler, clock: Clock
+    library: Library, fake_slack: FakeSlack, texts: ServerTexts, store: Store, scheduler: Scheduler, clock: HandClock
 ) -> AsyncIterator[SlackClient]:
     server: SlackHttpServer = await start_slack_http(
         library,
@@ -347,21 +338,11 @@ async def test_unknown_text_subcommand_lists_the_ones_there_are(teacher_slack: S
     assert "text list" in answer and "hide-bundled" in answer
 
 
-class MonotonicClock:
-    """The seconds a process's library checks go by, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def test_a_second_process_answers_with_the_new_text_within_seconds(
     teacher_slack: SlackClient, library: Library, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
     other_store = open_store(None, tmp_path)  # another process's connection to the same database
-    clock = MonotonicClock()
+    clock = HandClock(0.0)
     shelf = TextShelf(cast(SqlStore, other_store))
     other_texts = ServerTexts(shelf, Libraries(library, shelf, clock=clock), max_bytes=MAX_BYTES, max_texts=50)
     other = await start_slack_http(
@@ -401,7 +382,7 @@ async def test_the_shortcut_works_over_socket_mode(library: Library, fake_slack:
 
 
 async def test_daily_posts_read_the_workspace_default_text(
-    teacher_slack: SlackClient, fake_slack: FakeSlack, store: Store, scheduler: Scheduler, clock: Clock
+    teacher_slack: SlackClient, fake_slack: FakeSlack, store: Store, scheduler: Scheduler, clock: HandClock
 ) -> None:
     await add_lesson(teacher_slack)
     await command(teacher_slack, "text default lighthouse", user=ADMIN)
