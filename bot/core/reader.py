@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 from typing import cast
@@ -115,10 +117,20 @@ def _pooled_pays(paths: list[Path]) -> bool:
 
 
 def _pooled(paths: list[Path], defaults: list[dict[str, object] | None]) -> Iterator[Parsed]:
-    """Each text parsed and tokenised in a worker process, in file order."""
-    pool = ProcessPoolExecutor(min(_cores(), len(paths)), mp_context=get_context("fork"))
+    """Each text parsed and tokenised in a worker process, in file order.
+
+    Only a few texts are handed out ahead of the one being indexed: finished texts waiting to be indexed
+    would otherwise pile up in this process and raise its peak memory.
+    """
+    workers = min(_cores(), len(paths))
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+    texts = zip(paths, defaults, strict=True)
+    ahead: deque[Future[Parsed]] = deque(pool.submit(_parse_and_tokenise, *text) for text in islice(texts, workers))
     try:
-        yield from pool.map(_parse_and_tokenise, paths, defaults)
+        while ahead:
+            parsed = ahead.popleft().result()
+            ahead.extend(pool.submit(_parse_and_tokenise, *text) for text in islice(texts, 1))
+            yield parsed
     finally:  # also when a strict load stops at a bad file: the texts not yet parsed are dropped
         pool.shutdown(cancel_futures=True)
 
