@@ -80,6 +80,7 @@ if sys.argv[5] == "query":
     result["kinds"] = {kind: (percentile(v, 0.5), percentile(v, 0.99)) for kind, v in timings.items()}
     result["sentences"] = len(texts)
 result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+result["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # 0: none forked
 print(json.dumps(result))
 """
 
@@ -133,6 +134,8 @@ def main() -> None:
                     f" {cold['p50']:5.2f}ms"
                     f" {cold['p99']:5.2f}ms {cold['first_touch_max']:8.2f}ms  {os.getloadavg()[0]:.1f}"
                 )
+                if cold.get("worker_peak_mb"):
+                    print(f"{'':>10}parsed in worker processes, the largest peaking at {cold['worker_peak_mb']:.0f} MB")
                 for kind, (p50, p99) in cold["kinds"].items():
                     print(f"{'':>10}{kind:<20} p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
     if len(rows) > 1:

@@ -131,7 +131,12 @@ class Library:
     @classmethod
     def _read(cls, paths: list[Path], manifests: list[Path], options: LoadOptions) -> Library:
         loaded = read_texts(paths, manifests, options)
-        return cls(loaded.documents, warnings=loaded.warnings)
+        index = None
+        if loaded.pending is not None:  # parsed in worker processes while this one indexes
+            index = SearchIndex.merged(loaded.pending)
+            if len({d.id for d in loaded.documents}) < len(loaded.documents):
+                index = None  # two texts of one name: the second is renamed below, so its index is built anew
+        return cls(loaded.documents, index=index, warnings=loaded.warnings)
 
     @property
     def default(self) -> Document:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing import get_context
 from pathlib import Path
+from typing import cast
 
 from bot.core.corpus import TEXT_SUFFIXES, Document, parse_document, read_document, slugify, text_files
 from bot.core.metadata import Manifest, find_manifests, read_manifest
 from bot.core.search import paused_gc
+from bot.core.search.bitsets import exhaust
+from bot.core.search.index import Tokenised, tokenise
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +35,9 @@ class Loaded:
 
     documents: list[Document] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # For a large library, the texts still being parsed and tokenised in worker processes, in file order:
+    # reading it fills `documents` and `warnings` (so the index can be built while later texts are parsed).
+    pending: Iterator[tuple[Document, Tokenised]] | None = None
 
 
 def folder_texts(folder: Path) -> list[Path]:
@@ -70,13 +82,88 @@ def read_texts(paths: list[Path], manifests: list[Path], options: LoadOptions) -
         if unmatched:
             shown = ", ".join(unmatched[:5]) + (", …" if len(unmatched) > 5 else "")
             loaded.warnings.append(f"{manifest.path}: {len(unmatched)} rows name no text file ({shown})")
+    defaults = [rows.get(path.stem.lower()) for path in paths]
+    if _pooled_pays(paths):
+        loaded.pending = _kept(loaded, _pooled(paths, defaults), options)
+        return loaded
     with paused_gc():  # a large library makes a million small objects, so the collector waits
-        for path in paths:
-            try:
-                loaded.documents.append(read_document(path, defaults=rows.get(path.stem.lower())))
-            except ValueError as problem:
-                _skip(loaded, f"skipped {problem}", options)
+        exhaust(_kept(loaded, map(_parse_or_problem, paths, defaults), options))
     return loaded
+
+
+def _kept(loaded: Loaded, parsed: Iterator[Parsed], options: LoadOptions) -> Iterator[tuple[Document, Tokenised]]:
+    """The texts that parsed, each added to `loaded` as it comes; a warning for each that did not."""
+    for read_or_problem in parsed:
+        if isinstance(read_or_problem, str):
+            _skip(loaded, f"skipped {read_or_problem}", options)
+        else:
+            loaded.documents.append(read_or_problem[0])
+            yield cast(tuple[Document, Tokenised], read_or_problem)
+
+
+POOLED_FROM_BYTES = 24_000_000  # below this, starting worker processes costs more than parsing in parallel saves
+
+
+Parsed = tuple[Document, "Tokenised | None"] | str  # a text and its word ids (when tokenised), or why it failed
+
+
+def _pooled_pays(paths: list[Path]) -> bool:
+    """Whether to parse in worker processes: two cores or more, a large library, and a process safe to fork.
+
+    Forked, so a worker never re-runs the caller's script; only from a single-threaded process, which is
+    safe to fork (the bot, which loads in a thread beside its event loop, parses in that thread).
+    """
+    return min(_cores(), len(paths)) >= 2 and threading.active_count() == 1 and _total_bytes(paths) >= POOLED_FROM_BYTES
+
+
+def _pooled(paths: list[Path], defaults: list[dict[str, object] | None]) -> Iterator[Parsed]:
+    """Each text parsed and tokenised in a worker process, in file order.
+
+    Only a few texts are handed out ahead of the one being indexed: finished texts waiting to be indexed
+    would otherwise pile up in this process and raise its peak memory.
+    """
+    workers = min(_cores(), len(paths))
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+    texts = zip(paths, defaults, strict=True)
+    ahead: deque[Future[Parsed]] = deque(pool.submit(_parse_and_tokenise, *text) for text in islice(texts, workers))
+    try:
+        while ahead:
+            parsed = ahead.popleft().result()
+            ahead.extend(pool.submit(_parse_and_tokenise, *text) for text in islice(texts, 1))
+            yield parsed
+    finally:  # also when a strict load stops at a bad file: the texts not yet parsed are dropped
+        pool.shutdown(cancel_futures=True)
+
+
+def _parse_or_problem(path: Path, defaults: dict[str, object] | None) -> Parsed:
+    """One text parsed, or why it cannot be (a worker's ValueError comes back as its message)."""
+    try:
+        return read_document(path, defaults=defaults), None
+    except ValueError as problem:
+        return str(problem)
+
+
+def _parse_and_tokenise(path: Path, defaults: dict[str, object] | None) -> Parsed:
+    """In a worker: one text parsed and its sentences tokenised, or why it cannot be parsed."""
+    with paused_gc():
+        parsed = _parse_or_problem(path, defaults)
+        return parsed if isinstance(parsed, str) else (parsed[0], tokenise(parsed[0].body))
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _total_bytes(paths: list[Path]) -> int:
+    """The texts' size on disk (a file that cannot be read counts nothing; parsing it says why)."""
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
+    return total
 
 
 def read_text_bytes(data: bytes, *, name: str, meta: Mapping[str, object] | None = None) -> Document:

@@ -12,8 +12,9 @@ import gc
 from array import array
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import chain, count, repeat
 from typing import Any
 
@@ -55,38 +56,91 @@ def _raw_words(body: Body) -> Iterator[list[str]]:
     return normalize.raw_words(map(body.sentence_text, range(body.sentence_count)))
 
 
+@dataclass(frozen=True, slots=True)
+class Tokenised:
+    """One text's sentences as word ids of its own, made in a worker process and merged in file order."""
+
+    words: list[str]  # its own word id -> normal word, in the order the text first uses them
+    tokens: array[int]  # every sentence's word ids, one after another
+    starts: array[int]  # sentence i's ids are tokens[starts[i]:starts[i + 1]]
+
+
+def tokenise(body: Body) -> Tokenised:
+    """A text's word ids by the same rules the index uses, so a library can be tokenised text by text in parallel."""
+    words: defaultdict[str, int] = defaultdict(count().__next__)
+    tokens, starts = array("I"), array("I", [0])
+    for ids in normalize.word_ids(_raw_words(body), words):
+        tokens.extend(ids)
+        starts.append(len(tokens))
+    if len(words) <= 1 << 16:  # two bytes a word id: half the bytes sent back from the worker
+        tokens = array("H", tokens)
+    return Tokenised(list(words), tokens, starts)
+
+
+def _merged(parts: Iterable[Tokenised], vocabulary: defaultdict[str, int]) -> Iterator[list[int]]:
+    """Each sentence's library word ids from texts tokenised one by one: a text's new words get the next ids
+    in the order it first uses them, exactly as tokenising the whole library in one pass would give them."""
+    for part in parts:
+        library_ids = list(map(vocabulary.__getitem__, part.words))
+        ids = list(map(library_ids.__getitem__, part.tokens))
+        yield from map(ids.__getitem__, map(slice, part.starts, part.starts[1:]))
+
+
 class SearchIndex:
     """An inverted index from normal words to sentences, built once per library."""
 
     def __init__(self, documents: Iterable[Document]) -> None:
         with paused_gc():  # millions of new objects, none of them garbage: collecting them is wasted time
-            self._build(tuple(documents))
+            self._build(tuple(documents), None)
 
-    def _build(self, documents: tuple[Document, ...]) -> None:
+    @classmethod
+    def merged(cls, parts: Iterable[tuple[Document, Tokenised]]) -> SearchIndex:
+        """The index of texts tokenised one by one (by `tokenise`, in file order), each indexed as it comes:
+        while worker processes still parse later texts, this one indexes the earlier ones."""
+        index = cls.__new__(cls)
+        with paused_gc():
+            index._build([], parts)
+        return index
+
+    def _register(self, document: Document) -> None:
+        """The document's sentences get the next sentence ids, its paragraphs the next paragraph numbers."""
+        body = document.body
+        self._documents[document.id] = (self._size, self._size + body.sentence_count)
+        self._document_ids.append(document.id)
+        self._document_starts.append(self._size)
+        self._bodies.append(body)
+        self._size += body.sentence_count
+        first = len(self._paragraph_ids) and self._paragraph_ids[-1] + 1
+        for paragraph in range(body.paragraph_count):
+            self._paragraph_ids.extend(repeat(first + paragraph, body.sentences_in(paragraph)))
+
+    def _registered(
+        self, parts: Iterable[tuple[Document, Tokenised]], documents: list[Document]
+    ) -> Iterator[Tokenised]:
+        for document, part in parts:
+            documents.append(document)
+            self._register(document)
+            yield part
+
+    def _build(self, documents: Sequence[Document], parts: Iterable[tuple[Document, Tokenised]] | None) -> None:
         self._bodies: list[Body] = []
         self._document_ids: list[str] = []
         self._document_starts = array("I")  # first sentence id of each document, in order
         self._documents: dict[str, tuple[int, int]] = {}  # document id -> its range of sentence ids
-        size = 0
-        for document in documents:
-            body = document.body
-            self._documents[document.id] = (size, size + body.sentence_count)
-            self._document_ids.append(document.id)
-            self._document_starts.append(size)
-            self._bodies.append(body)
-            size += body.sentence_count
-        self._size = size
+        self._size = 0
         self._paragraph_ids = array("I")  # sentence id -> a number for its paragraph, unique across the library
-        for body in self._bodies:
-            first = len(self._paragraph_ids) and self._paragraph_ids[-1] + 1
-            for paragraph in range(body.paragraph_count):
-                self._paragraph_ids.extend(repeat(first + paragraph, body.sentences_in(paragraph)))
         word_ids: defaultdict[str, int] = defaultdict(count().__next__)  # a new word gets the next id
         tokens = array("H")  # every sentence's word ids, one after another (four bytes each past 65,536 words)
         starts = array("I", [0])
         postings = PostingsBuilder()
-        words = chain.from_iterable(map(_raw_words, self._bodies))
-        for sentence_id, ids in enumerate(normalize.word_ids(words, word_ids)):
+        if parts is None:
+            for document in documents:
+                self._register(document)
+            sentences = normalize.word_ids(chain.from_iterable(map(_raw_words, self._bodies)), word_ids)
+        else:
+            documents = []  # filled as the parts come
+            sentences = _merged(self._registered(parts, documents), word_ids)
+        for sentence_id, ids in enumerate(sentences):
             try:
                 tokens.extend(ids)
             except OverflowError:
@@ -97,8 +151,8 @@ class SearchIndex:
         flat, posting_starts = postings.finish(len(word_ids))
         self._tokens = tokens
         self._starts = starts
-        self._average_length = len(self._tokens) / max(size, 1)
-        self._postings = Postings(flat, posting_starts, size)
+        self._average_length = len(self._tokens) / max(self._size, 1)
+        self._postings = Postings(flat, posting_starts, self._size)
         context = {
             word
             for document in documents
