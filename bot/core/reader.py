@@ -111,7 +111,8 @@ def _pooled_pays(paths: list[Path]) -> bool:
     """Whether to parse in worker processes: two cores or more, a large library, and a process safe to fork.
 
     Forked, so a worker never re-runs the caller's script; only from a single-threaded process, which is
-    safe to fork (the bot, which loads in a thread beside its event loop, parses in that thread).
+    safe to fork (`speechbot run` reads its texts before it starts any thread; a caller that already runs
+    threads parses in its own process).
     """
     return min(_cores(), len(paths)) >= 2 and threading.active_count() == 1 and _total_bytes(paths) >= POOLED_FROM_BYTES
 
