@@ -6,7 +6,6 @@ scoreboards) live here, on top of the database, so they hold across restarts and
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -115,22 +114,21 @@ class QuizService:
 
     async def withdraw(self, asked: Asked, *, now: datetime) -> None:
         """Close a question that could not be posted, so no closer looks for its message."""
-        await asyncio.to_thread(self.book.close, asked.record.key, now=now)
+        await self.book.close.aio(asked.record.key, now=now)
 
     async def posted(self, asked: Asked, message_id: str) -> None:
         """Remember the message that shows a question, so its reveal edits that message."""
-        await asyncio.to_thread(self.book.posted, asked.record.key, message_id)
+        await self.book.posted.aio(asked.record.key, message_id)
 
     async def press(self, key: str, *, user_id: str, user_name: str, choice: int, now: datetime) -> Press:
         """Count a person's first answer; a second press, or one after the time, changes nothing."""
-        record = await asyncio.to_thread(self.book.question, key)
+        record = await self.book.question.aio(key)
         if record is None:
             return Press("unknown", None)
         asked = Asked(record, self.rebuild(record))
         if not 0 <= choice < len(asked.question.choices):
             return Press("unknown", asked)
-        outcome, earlier = await asyncio.to_thread(
-            self.book.answer,
+        outcome, earlier = await self.book.answer.aio(
             key,
             user_id=user_id,
             user_name=user_name,
@@ -142,12 +140,12 @@ class QuizService:
 
     async def close(self, key: str, *, now: datetime) -> Reveal | None:
         """Close a question and ask the round's next one; None when another caller closed it first."""
-        record = await asyncio.to_thread(self.book.question, key)
-        if record is None or not await asyncio.to_thread(self.book.close, key, now=now):
+        record = await self.book.question.aio(key)
+        if record is None or not await self.book.close.aio(key, now=now):
             return None
         questions = self._round(record)  # made once: this question and the next come from the same round
         asked = Asked(record, questions[record.number])
-        answers = tuple(await asyncio.to_thread(self.book.answers, key))
+        answers = tuple(await self.book.answers.aio(key))
         following = None
         if not record.is_last:
             seconds = int((record.closes_at - record.asked_at).total_seconds())
@@ -169,15 +167,15 @@ class QuizService:
 
     async def due(self, *, platform: str, now: datetime) -> list[QuizQuestion]:
         """Open questions whose time is up, also those a restart left open."""
-        return await asyncio.to_thread(self.book.due, platform=platform, now=now)
+        return await self.book.due.aio(platform=platform, now=now)
 
     async def scores(self, *, platform: str, workspace_id: str) -> list[QuizScore]:
         """The server's or workspace's scoreboard, best first."""
-        return await asyncio.to_thread(self.book.scores, platform=platform, workspace_id=workspace_id)
+        return await self.book.scores.aio(platform=platform, workspace_id=workspace_id)
 
     async def reset(self, *, platform: str, workspace_id: str) -> int:
         """Clear the scoreboard; returns how many answers were removed."""
-        return await asyncio.to_thread(self.book.reset, platform=platform, workspace_id=workspace_id)
+        return await self.book.reset.aio(platform=platform, workspace_id=workspace_id)
 
     def rebuild(self, record: QuizQuestion) -> Question:
         """The question a record names, made again from its seed (nothing of the text is stored)."""
@@ -207,8 +205,7 @@ class QuizService:
         seconds: int,
         question: Question | None = None,
     ) -> Asked:
-        record = await asyncio.to_thread(
-            self.book.ask,
+        record = await self.book.ask.aio(
             key=self.new_key(),
             platform=platform,
             workspace_id=workspace_id,

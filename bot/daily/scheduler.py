@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Literal, ParamSpec, TypeVar
+from typing import Literal
 
 from bot.clock import Clock, utc_now
 from bot.core import Library, Passage, UserError
@@ -28,8 +28,6 @@ from bot.store import Claim, Store, Subscription
 
 log = logging.getLogger("speechbot.scheduler")
 
-P = ParamSpec("P")
-T = TypeVar("T")
 
 NOT_READY_WAIT = 2.0  # seconds between looks at a platform that is still connecting
 UNEXPECTED_ERROR_BACKOFF = timedelta(minutes=5)  # a subscription that broke unexpectedly is looked at again then
@@ -105,9 +103,6 @@ class Scheduler:
             raise ValueError("attempt_timeout must be shorter than the lease")
         self._limit = asyncio.Semaphore(concurrency)
 
-    async def _db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        return await asyncio.to_thread(fn, *args, **kwargs)
-
     def passage(self, subscription: Subscription, n: int) -> Passage:
         """The n-th passage of this subscription's plan."""
         return subscription_passage(self.library, subscription, n)
@@ -128,7 +123,7 @@ class Scheduler:
                 if not is_ready(deliverer):
                     wait = min(wait, NOT_READY_WAIT)  # look again soon: the bot is about to connect
                     continue
-                due = await self._db(self.store.next_due_at, platform=platform)
+                due = await self.store.next_due_at.aio(platform=platform)
                 if due is not None:
                     wait = min(wait, (due - self.clock()).total_seconds())
         return max(self.min_wait, wait)
@@ -143,8 +138,8 @@ class Scheduler:
                 continue
             after: tuple[datetime, int] | None = None
             while True:
-                batch = await self._db(
-                    self.store.due_subscriptions, now, platform=platform, limit=self.batch_size, after=after
+                batch = await self.store.due_subscriptions.aio(
+                    now, platform=platform, limit=self.batch_size, after=after
                 )
                 mine = [s for s in batch if self.shard_filter is None or self.shard_filter(s)]
                 for outcome in await asyncio.gather(*(self._guarded(s, now) for s in mine)):
@@ -172,8 +167,7 @@ class Scheduler:
         if subscription.next_local_date is None:
             return
         try:
-            await self._db(
-                self.store.reschedule,
+            await self.store.reschedule.aio(
                 subscription,
                 next_run_at=now + UNEXPECTED_ERROR_BACKOFF,
                 next_local_date=subscription.next_local_date,
@@ -194,7 +188,7 @@ class Scheduler:
                 return finished
             if is_posting_day(today, subscription.days) and run_at(today, local_time, subscription.timezone) <= now:
                 slot = run_at(today, local_time, subscription.timezone)
-                moved = await self._db(self.store.reschedule, subscription, next_run_at=slot, next_local_date=today)
+                moved = await self.store.reschedule.aio(subscription, next_run_at=slot, next_local_date=today)
                 if not moved:
                     return "busy"
                 subscription = replace(subscription, next_run_at=slot, next_local_date=today)
@@ -208,20 +202,20 @@ class Scheduler:
     async def _reschedule_after(self, subscription: Subscription, now: datetime) -> Outcome:
         local_time = time.fromisoformat(subscription.local_time)
         at, day = next_run_with_date(now, local_time, subscription.timezone, subscription.days)
-        await self._db(self.store.reschedule, subscription, next_run_at=at, next_local_date=day)
+        await self.store.reschedule.aio(subscription, next_run_at=at, next_local_date=day)
         return "rescheduled"
 
     async def _finish_stale_claim(self, subscription: Subscription, day: date, now: datetime) -> Outcome | None:
         """A claim for a day that has ended: confirm it if the message exists, otherwise count it missed."""
-        delivery = await self._db(self.store.delivery, subscription.id, day)
+        delivery = await self.store.delivery.aio(subscription.id, day)
         if delivery is None or delivery.status != "claimed":
             return None  # nothing was left unfinished
         # The lease counts from the clock now, not from when this tick began (it may have waited its turn).
         claimed_at = self.clock()
         if delivery.lease_until > claimed_at:
             return "busy"
-        claim = await self._db(
-            self.store.reclaim_expired, subscription, day, worker=self.worker_id, now=claimed_at, lease=self.lease
+        claim = await self.store.reclaim_expired.aio(
+            subscription, day, worker=self.worker_id, now=claimed_at, lease=self.lease
         )
         if claim is None:
             return "busy"
@@ -235,7 +229,7 @@ class Scheduler:
             log.warning("could not look up an earlier post for subscription %s", subscription.id)
             return "busy"
         if existing is None:
-            if not await self._db(self.store.abandon, claim):
+            if not await self.store.abandon.aio(claim):
                 return "busy"  # our lease ran out while we looked; the day is someone else's now
             log.info("subscription %s: day %s ended without a post; not back-filled", subscription.id, day)
             return "missed"
@@ -250,9 +244,7 @@ class Scheduler:
         # The lease counts from the clock now, not from when this tick began: a delivery that waited its turn
         # behind many others must not take a lease that has already run out (another worker would take over).
         claimed_at = max(now, self.clock())
-        claim = await self._db(
-            self.store.claim, subscription, day, worker=self.worker_id, now=claimed_at, lease=self.lease
-        )
+        claim = await self.store.claim.aio(subscription, day, worker=self.worker_id, now=claimed_at, lease=self.lease)
         if claim is None:
             return await self._not_claimed(subscription, day)
         try:
@@ -282,7 +274,7 @@ class Scheduler:
         return outcome
 
     async def _not_claimed(self, subscription: Subscription, day: date) -> Outcome:
-        delivery = await self._db(self.store.delivery, subscription.id, day)
+        delivery = await self.store.delivery.aio(subscription.id, day)
         if delivery is None or delivery.status == "claimed":
             return "busy"
         if subscription.next_local_date is not None and subscription.next_local_date <= day:
@@ -290,7 +282,7 @@ class Scheduler:
             local_time = time.fromisoformat(subscription.local_time)
             slot = run_at(day, local_time, subscription.timezone)
             at, next_day = next_run_with_date(slot, local_time, subscription.timezone, subscription.days)
-            await self._db(self.store.reschedule, subscription, next_run_at=at, next_local_date=next_day)
+            await self.store.reschedule.aio(subscription, next_run_at=at, next_local_date=next_day)
         return "already"
 
     async def _confirm(
@@ -304,8 +296,7 @@ class Scheduler:
             ref = self.passage(subscription, claim.n).ref
         if self.clock() >= claim.lease_until:
             log.warning("subscription %s: confirming after the claim's lease ran out", subscription.id)
-        confirmed = await self._db(
-            self.store.confirm,
+        confirmed = await self.store.confirm.aio(
             claim,
             message_id=message_id,
             passage_ref=ref,
@@ -318,7 +309,7 @@ class Scheduler:
             log.warning("subscription %s: the day was taken over before this post was confirmed", subscription.id)
 
     async def _pause(self, subscription: Subscription, claim: Claim, reason: str, now: datetime) -> Outcome:
-        if not await self._db(self.store.pause, subscription.id, reason=reason, now=now, claim=claim):
+        if not await self.store.pause.aio(subscription.id, reason=reason, now=now, claim=claim):
             return "busy"  # our claim was taken over; its holder decides
         log.warning("pausing subscription %s: %s", subscription.id, reason)
         return "paused"
@@ -329,7 +320,7 @@ class Scheduler:
         backoff = self.retry_base * (2 ** min(claim.attempts - 1, 16))
         delay = timedelta(seconds=retry_after) if retry_after is not None else min(backoff, self.retry_max)
         now = max(now, self.clock())  # the attempt took time; the retry counts from its end
-        if not await self._db(self.store.release_for_retry, claim, reason=reason, now=now, retry_at=now + delay):
+        if not await self.store.release_for_retry.aio(claim, reason=reason, now=now, retry_at=now + delay):
             log.warning("subscription %s: the day was taken over while this attempt ran", subscription.id)
             return "busy"
         log.info("subscription %s: retrying in %ss (%s)", subscription.id, int(delay.total_seconds()), reason)

@@ -6,7 +6,6 @@ that says how to fix the input. Permission decisions stay in the adapters.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -82,7 +81,7 @@ class DailyService:
 
     async def subscription(self, platform: str, workspace_id: str, channel_id: str) -> Subscription | None:
         """The channel's subscription (for permission checks such as 'the person who set it up')."""
-        return await asyncio.to_thread(self.store.subscription, platform, workspace_id, channel_id)
+        return await self.store.subscription.aio(platform, workspace_id, channel_id)
 
     async def _active(self, platform: str, workspace_id: str, channel_id: str) -> Subscription:
         found = await self.subscription(platform, workspace_id, channel_id)
@@ -123,9 +122,7 @@ class DailyService:
             set_up_by=set_up_by,
         )
         at, day = next_run_with_date(now, local_time, zone, spec.days)
-        saved = await asyncio.to_thread(
-            self.store.save_subscription, spec, now=now, next_run_at=at, next_local_date=day
-        )
+        saved = await self.store.save_subscription.aio(spec, now=now, next_run_at=at, next_local_date=day)
         return DailyResult(
             f"Daily passage set up for this channel: {_plan(saved)}.\nFirst post: {describe_run(at, zone)}.",
             saved,
@@ -133,7 +130,7 @@ class DailyService:
 
     async def stop(self, *, platform: str, workspace_id: str, channel_id: str) -> DailyResult:
         """Stop the channel's daily passage; the plan's progress is kept if it is set up again."""
-        stopped = await asyncio.to_thread(self.store.stop_subscription, platform, workspace_id, channel_id)
+        stopped = await self.store.stop_subscription.aio(platform, workspace_id, channel_id)
         if not stopped:
             raise UserError(_NOT_SET_UP)
         return DailyResult("Daily passage stopped for this channel.")
@@ -171,7 +168,7 @@ class DailyService:
             raise UserError(f"The daily passage is paused ({sub.paused_reason}). Run setup again first.")
         today: date = local_date_of(now, sub.timezone)
         outcome = await self.scheduler.deliver(sub, today, now)
-        after = await asyncio.to_thread(self.store.subscription_by_id, sub.id) or sub
+        after = await self.store.subscription_by_id.aio(sub.id) or sub
         if outcome in ("sent", "found"):
             return DailyResult(f"Posted today's passage: § {after.last_post_ref}.", after)
         if outcome == "already":

@@ -92,7 +92,7 @@ class ServerTexts:
         upload = await asyncio.to_thread(  # parsing a text of megabytes would stall the bots' event loop
             read_upload, filename, data, max_bytes=self.max_bytes, title=title, speaker=speaker, date=date
         )
-        own = await asyncio.to_thread(self.shelf.texts, scope)
+        own = await self.shelf.texts.aio(scope)
         taken = set(self.libraries.shared.documents) | {t.text_id for t in own}
         for text_id in _candidates(upload.document.id):
             if text_id in taken:
@@ -108,7 +108,7 @@ class ServerTexts:
                 added_at=now,
                 content=upload.content,
             )
-            outcome = await asyncio.to_thread(self.shelf.add, stored, max_texts=self.max_texts)
+            outcome = await self.shelf.add.aio(stored, max_texts=self.max_texts)
             if outcome == "added":
                 self.libraries.forget(scope)
                 return server_text(stored)
@@ -132,9 +132,7 @@ class ServerTexts:
         if not may_remove_any and found.added_by != by:
             raise UserError(f"Only the person who added “{found.title}” or a server manager may remove it.")
         reason = f"its text “{found.title[:80]}” was removed from this server"
-        removed = await asyncio.to_thread(
-            self.shelf.remove, scope, found.text_id, pause_reason=reason if confirmed else None, now=now
-        )
+        removed = await self.shelf.remove.aio(scope, found.text_id, pause_reason=reason if confirmed else None, now=now)
         if not removed.removed and not removed.in_use:
             raise UserError(f"“{found.title}” was already removed.")
         self.libraries.forget(scope)
@@ -144,7 +142,7 @@ class ServerTexts:
 
     async def list(self, scope: str) -> list[ServerText]:
         """The server's own texts, oldest first."""
-        stored = await asyncio.to_thread(self.shelf.texts, _checked(scope))
+        stored = await self.shelf.texts.aio(_checked(scope))
         return [server_text(t) for t in stored]
 
     async def set_default(self, scope: str, text_id: str | None, *, channel_id: str | None = None) -> None:
@@ -154,7 +152,7 @@ class ServerTexts:
         if text_id is not None and text_id.strip():
             library = await asyncio.to_thread(self.libraries.for_scope, scope)
             chosen = library.document(text_id).id
-        await asyncio.to_thread(self.shelf.set_default, scope, chosen, channel_id=channel_id)
+        await self.shelf.set_default.aio(scope, chosen, channel_id=channel_id)
         self.libraries.forget(scope)
 
     async def set_bundled_hidden(self, scope: str, hidden: bool) -> None:
@@ -164,7 +162,7 @@ class ServerTexts:
             others = set(self.libraries.shared.documents) - self.libraries.bundled
             if not others and not await self.list(scope):
                 raise UserError("Add a text first: hiding the bundled texts would leave this server with none.")
-        await asyncio.to_thread(self.shelf.set_bundled_hidden, scope, hidden)
+        await self.shelf.set_bundled_hidden.aio(scope, hidden)
         self.libraries.forget(scope)
 
     async def _own(self, scope: str, name: str) -> ServerText:

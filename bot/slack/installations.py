@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -51,14 +50,14 @@ class DatabaseInstallationStore(AsyncInstallationStore):
             enterprise_url=installation.enterprise_url,
             installed_by=installation.user_id or None,
         )
-        await asyncio.to_thread(self.store.save_slack_installation, record)
+        await self.store.save_slack_installation.aio(record)
 
     async def async_save_bot(self, bot: Bot) -> None:
         """Keep a bot installation; the installer already on record stays."""
-        await asyncio.to_thread(self.store.save_slack_installation, _record(bot))
+        await self.store.save_slack_installation.aio(_record(bot))
 
     async def _find(self, enterprise_id: str | None, team_id: str | None) -> SlackInstallation | None:
-        return await asyncio.to_thread(self.store.slack_installation, team_id=team_id, enterprise_id=enterprise_id)
+        return await self.store.slack_installation.aio(team_id=team_id, enterprise_id=enterprise_id)
 
     async def async_find_bot(
         self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
@@ -116,7 +115,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         """Forget the workspace's bot token (the app was uninstalled or its tokens revoked)."""
-        await asyncio.to_thread(self.store.delete_slack_installation, team_id=team_id, enterprise_id=enterprise_id)
+        await self.store.delete_slack_installation.aio(team_id=team_id, enterprise_id=enterprise_id)
 
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
@@ -147,12 +146,12 @@ class DatabaseOAuthStateStore(AsyncOAuthStateStore):
         """A new unguessable state for an install link, valid for `expiration_seconds`."""
         state = secrets.token_urlsafe(24)
         now = self.now()
-        await asyncio.to_thread(self.store.issue_oauth_state, state, now=now, expires_at=now + self.expiration)
+        await self.store.issue_oauth_state.aio(state, now=now, expires_at=now + self.expiration)
         return state
 
     async def async_consume(self, state: str) -> bool:
         """True once for a state we issued that has not expired; a forged or replayed one is False."""
-        return await asyncio.to_thread(self.store.consume_oauth_state, state, now=self.now())
+        return await self.store.consume_oauth_state.aio(state, now=self.now())
 
 
 def _record(bot: Bot, *, enterprise_url: str | None = None, installed_by: str | None = None) -> SlackInstallation:

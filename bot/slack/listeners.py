@@ -282,7 +282,7 @@ class RemovalListeners:
             await self.installations.async_delete_all(enterprise_id=context.enterprise_id, team_id=team)
         paused = 0
         if self.store is not None and team:
-            paused = await asyncio.to_thread(self.store.pause_workspace, PLATFORM, team, reason=reason, now=self.now())
+            paused = await self.store.pause_workspace.aio(PLATFORM, team, reason=reason, now=self.now())
         workspace = team or context.enterprise_id
         log.warning("Slack workspace %s: %s; %d daily subscription(s) paused", workspace, reason, paused)
 

@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any, Protocol, cast
 
 from bot.clock import utc_now
+from bot.store.blocking import blocking
 from bot.store.models import (
     Claim,
     Days,
@@ -51,14 +52,19 @@ DUE_QUERY = (
 class SlackInstallations(Protocol):
     """What Slack's OAuth flow keeps: workspace installations and one-time install states (see Store for each)."""
 
+    @blocking
     def save_slack_installation(self, installation: SlackInstallation) -> None: ...
 
+    @blocking
     def slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> SlackInstallation | None: ...
 
+    @blocking
     def delete_slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> bool: ...
 
+    @blocking
     def issue_oauth_state(self, state: str, *, now: datetime, expires_at: datetime) -> None: ...
 
+    @blocking
     def consume_oauth_state(self, state: str, *, now: datetime) -> bool: ...
 
 
@@ -174,7 +180,8 @@ class Store(ABC):
     """Where subscriptions, delivery claims and Slack installs live: the one storage interface.
 
     Every method is one short transaction in SQL both backends share (`?` placeholders, never user text);
-    a backend (sqlite.py, postgres.py) only implements the connection hooks below.
+    a backend (sqlite.py, postgres.py) only implements the connection hooks below. Each public method is
+    `@blocking`: the CLI and migrations call it in place, async callers `await store.method.aio(...)`.
     """
 
     dialect = "sql"
@@ -215,6 +222,7 @@ class Store(ABC):
 
     # --- migrations ----------------------------------------------------------------------------------
 
+    @blocking
     def migrate(self) -> list[str]:
         """Apply pending numbered migrations and return their names."""
         applied: list[str] = []
@@ -237,6 +245,7 @@ class Store(ABC):
                 applied.append(name)
         return applied
 
+    @blocking
     def schema_version(self) -> int:
         """The number of the newest applied migration (0 for an empty database)."""
         try:
@@ -247,6 +256,7 @@ class Store(ABC):
 
     # --- subscriptions -------------------------------------------------------------------------------
 
+    @blocking
     def save_subscription(
         self, spec: SubscriptionSpec, *, now: datetime, next_run_at: datetime, next_local_date: date
     ) -> Subscription:
@@ -280,6 +290,7 @@ class Store(ABC):
         )
         return _subscription(rows[0])
 
+    @blocking
     def subscription(self, platform: str, workspace_id: str, channel_id: str) -> Subscription | None:
         """The subscription for one channel, active or stopped."""
         rows = self._rows(
@@ -289,11 +300,13 @@ class Store(ABC):
         )
         return _subscription(rows[0]) if rows else None
 
+    @blocking
     def subscription_by_id(self, subscription_id: int) -> Subscription | None:
         """A subscription by its id."""
         rows = self._rows(f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,))  # noqa: S608 - constant column list
         return _subscription(rows[0]) if rows else None
 
+    @blocking
     def stop_subscription(self, platform: str, workspace_id: str, channel_id: str) -> bool:
         """Stop posting to a channel; returns False when it had no active subscription."""
         count = self._count(
@@ -304,6 +317,7 @@ class Store(ABC):
         )
         return count > 0
 
+    @blocking
     def due_subscriptions(
         self, now: datetime, *, platform: str, limit: int = 500, after: tuple[datetime, int] | None = None
     ) -> list[Subscription]:
@@ -312,6 +326,7 @@ class Store(ABC):
         rows = self._rows(DUE_QUERY, (platform, _ts(now), start_at, start_id, limit))
         return [_subscription(r) for r in rows]
 
+    @blocking
     def next_due_at(self, *, platform: str) -> datetime | None:
         """The earliest scheduled run, so the loop can sleep until then."""
         rows = self._rows(
@@ -322,6 +337,7 @@ class Store(ABC):
 
     # --- claims --------------------------------------------------------------------------------------
 
+    @blocking
     def claim(
         self, subscription: Subscription, local_date: date, *, worker: str, now: datetime, lease: timedelta
     ) -> Claim | None:
@@ -351,6 +367,7 @@ class Store(ABC):
         )
         return self._claim(subscription, local_date, rows, lease_until, token)
 
+    @blocking
     def reclaim_expired(
         self, subscription: Subscription, local_date: date, *, worker: str, now: datetime, lease: timedelta
     ) -> Claim | None:
@@ -389,6 +406,7 @@ class Store(ABC):
         """The parameters that find the day's row only while it still holds this claim's token."""
         return (claim.subscription_id, claim.local_date.isoformat(), claim.token)
 
+    @blocking
     def confirm(
         self,
         claim: Claim,
@@ -429,6 +447,7 @@ class Store(ABC):
                 )
         return True
 
+    @blocking
     def release_for_retry(self, claim: Claim, *, reason: str, now: datetime, retry_at: datetime) -> bool:
         """Give the caller's claim back after a transient failure and schedule the retry; False if it was lost."""
         with self._tx():
@@ -446,6 +465,7 @@ class Store(ABC):
             )
         return True
 
+    @blocking
     def abandon(self, claim: Claim) -> bool:
         """Mark the caller's claim for a day that ended without a post as missed; False if it was lost."""
         count = self._count(
@@ -455,6 +475,7 @@ class Store(ABC):
         )
         return count > 0
 
+    @blocking
     def pause(self, subscription_id: int, *, reason: str, now: datetime, claim: Claim | None = None) -> bool:
         """Stop a subscription that cannot be delivered (deleted channel, lost permission) with the reason.
 
@@ -477,6 +498,7 @@ class Store(ABC):
             )
         return count > 0
 
+    @blocking
     def reschedule(self, subscription: Subscription, *, next_run_at: datetime, next_local_date: date) -> bool:
         """Move a subscription's next run, unless someone else already moved it."""
         if subscription.next_run_at is None:
@@ -494,6 +516,7 @@ class Store(ABC):
         )
         return count > 0
 
+    @blocking
     def delivery(self, subscription_id: int, local_date: date) -> Delivery | None:
         """The stored state of one day's post."""
         rows = self._rows(
@@ -502,6 +525,7 @@ class Store(ABC):
         )
         return _delivery(rows[0]) if rows else None
 
+    @blocking
     def deliveries(self, subscription_id: int) -> list[Delivery]:
         """All day records of a subscription, oldest first."""
         rows = self._rows(
@@ -512,6 +536,7 @@ class Store(ABC):
 
     # --- Slack installations and OAuth states --------------------------------------------------------
 
+    @blocking
     def save_slack_installation(self, installation: SlackInstallation) -> None:
         """Keep a workspace's (or org's) bot installation, replacing the one it had."""
         i = installation
@@ -545,6 +570,7 @@ class Store(ABC):
             ),
         )
 
+    @blocking
     def slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> SlackInstallation | None:
         """The workspace's newest installation by team id alone; with no team, the org-wide one."""
         # Team ids are unique across Slack, so the team alone finds a workspace of a Grid org as well.
@@ -555,6 +581,7 @@ class Store(ABC):
         )
         return _installation(rows[0]) if rows else None
 
+    @blocking
     def delete_slack_installation(self, *, team_id: str | None, enterprise_id: str | None) -> bool:
         """Forget a workspace's (or, with no team, an org's) installation; False when there was none."""
         count = self._count(
@@ -563,18 +590,21 @@ class Store(ABC):
         )
         return count > 0
 
+    @blocking
     def issue_oauth_state(self, state: str, *, now: datetime, expires_at: datetime) -> None:
         """Remember an install link's one-time state until it expires; drops states that already did."""
         with self._tx():
             self._execute("DELETE FROM slack_oauth_states WHERE expires_at <= ?", (_ts(now),))
             self._execute("INSERT INTO slack_oauth_states (state, expires_at) VALUES (?, ?)", (state, _ts(expires_at)))
 
+    @blocking
     def consume_oauth_state(self, state: str, *, now: datetime) -> bool:
         """Use up a state: True exactly once, and only before it expires."""
         # One statement, so two processes handed the same redirect cannot both accept it.
         count = self._count("DELETE FROM slack_oauth_states WHERE state = ? AND expires_at > ?", (state, _ts(now)))
         return count > 0
 
+    @blocking
     def pause_workspace(self, platform: str, workspace_id: str, *, reason: str, now: datetime) -> int:
         """Pause every active subscription of a workspace (the app was removed there); returns how many."""
         return self._count(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from bot.store.base import Row, SqlStore, _dt, _ts
+from bot.store.blocking import blocking
 
 _QUESTION_COLUMNS = (
     "key, platform, workspace_id, channel_id, message_id, seed, number, round_size, kind, documents, "
@@ -86,6 +87,7 @@ class QuizBook:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
 
+    @blocking
     def ask(
         self,
         *,
@@ -124,10 +126,12 @@ class QuizBook:
         )
         return _question(rows[0])
 
+    @blocking
     def posted(self, key: str, message_id: str) -> None:
         """Remember the message that shows the question, so closing it can edit that message."""
         self.store._count("UPDATE quiz_questions SET message_id = ? WHERE key = ?", (message_id, key))
 
+    @blocking
     def question(self, key: str) -> QuizQuestion | None:
         """A question by its key (from a button's id), or None when it is unknown or was reset."""
         rows = self.store._rows(
@@ -136,6 +140,7 @@ class QuizBook:
         )
         return _question(rows[0]) if rows else None
 
+    @blocking
     def answer(
         self, key: str, *, user_id: str, user_name: str, choice: int, correct: bool, now: datetime
     ) -> tuple[AnswerOutcome, int | None]:
@@ -160,6 +165,7 @@ class QuizBook:
             return "again", int(earlier[0][0])
         return "closed", None
 
+    @blocking
     def answers(self, key: str) -> list[QuizAnswer]:
         """Everyone's answer to a question, in the order they answered."""
         rows = self.store._rows(
@@ -169,6 +175,7 @@ class QuizBook:
         )
         return [QuizAnswer(r[0], r[1], int(r[2]), bool(r[3])) for r in rows]
 
+    @blocking
     def close(self, key: str, *, now: datetime) -> bool:
         """Close a question; True for the one caller that closed it, so only one reveals the answer."""
         return bool(
@@ -177,6 +184,7 @@ class QuizBook:
             )
         )
 
+    @blocking
     def due(self, *, platform: str, now: datetime, limit: int = 100) -> list[QuizQuestion]:
         """Open questions whose time is up (also those a restart left open), oldest first."""
         rows = self.store._rows(
@@ -186,6 +194,7 @@ class QuizBook:
         )
         return [_question(r) for r in rows]
 
+    @blocking
     def scores(self, *, platform: str, workspace_id: str, limit: int = 10) -> list[QuizScore]:
         """The scoreboard of a server or workspace: most right answers first."""
         rows = self.store._rows(
@@ -197,6 +206,7 @@ class QuizBook:
         )
         return [QuizScore(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
 
+    @blocking
     def reset(self, *, platform: str, workspace_id: str) -> int:
         """Clear a scoreboard (managers only): the answers go, closed questions with them; returns answers removed."""
         with self.store._tx():

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from bot.store.base import Row, Store, _ts
+from bot.store.blocking import blocking
 
 _TEXT_COLUMNS = "scope, text_id, file_name, metadata, content_hash, size_bytes, added_by, added_at"
 AddOutcome = Literal["added", "full", "duplicate", "taken"]
@@ -89,11 +90,13 @@ class TextShelf:
             (scope,),
         )
 
+    @blocking
     def version(self, scope: str) -> int:
         """The scope's change counter (0 before its first change): one indexed read, cheap to poll."""
         rows = self.store._rows("SELECT version FROM server_text_scopes WHERE scope = ?", (scope,))
         return int(rows[0][0]) if rows else 0
 
+    @blocking
     def texts(self, scope: str) -> list[StoredText]:
         """The scope's texts without their content, oldest first."""
         rows = self.store._rows(
@@ -102,6 +105,7 @@ class TextShelf:
         )
         return [_text(r) for r in rows]
 
+    @blocking
     def contents(self, scope: str) -> list[StoredText]:
         """The scope's texts with their content, oldest first, to build its library."""
         rows = self.store._rows(
@@ -110,6 +114,7 @@ class TextShelf:
         )
         return [_text(r, r[8]) for r in rows]
 
+    @blocking
     def settings(self, scope: str) -> ScopeSettings:
         """The scope's version, default text, hidden flag and channel defaults, read together."""
         with self.store._session(transaction=False):
@@ -124,6 +129,7 @@ class TextShelf:
         version, default_text, hidden = rows[0]
         return ScopeSettings(int(version), default_text, bool(hidden), {r[0]: r[1] for r in channels})
 
+    @blocking
     def add(self, text: StoredText, *, max_texts: int) -> AddOutcome:
         """Store a text unless the scope is full, holds the same content or the id is taken; else nothing changes.
 
@@ -164,6 +170,7 @@ class TextShelf:
             return refused.outcome
         return "added"
 
+    @blocking
     def remove(self, scope: str, text_id: str, *, pause_reason: str | None, now: datetime) -> Removed:
         """Remove a text, its defaults with it; while daily posts use it, only with a pause reason (then paused)."""
         platform, workspace = _workspace(scope)
@@ -200,6 +207,7 @@ class TextShelf:
             )
         return Removed(True, in_use, paused)
 
+    @blocking
     def set_default(self, scope: str, text_id: str | None, *, channel_id: str | None = None) -> None:
         """Set (or with None, clear) the scope's default text, or one channel's."""
         with self.store._tx():
@@ -217,6 +225,7 @@ class TextShelf:
                     (scope, channel_id, text_id),
                 )
 
+    @blocking
     def set_bundled_hidden(self, scope: str, hidden: bool) -> None:
         """Hide (or show again) the bundled texts in a scope."""
         with self.store._tx():
