@@ -674,6 +674,12 @@ def _decode(data: bytes, path: Path) -> str:
 MAX_ID_CHARS = 40  # ids travel inside Discord button ids, which hold 100 characters in all
 
 
+def numbered_id(base: str, n: int) -> str:
+    """`base-n` for the n-th text of one name, cut so it stays within MAX_ID_CHARS."""
+    suffix = f"-{n}"
+    return f"{base[: MAX_ID_CHARS - len(suffix)].rstrip('-')}{suffix}"
+
+
 def slugify(name: str) -> str:
     """A short id that is easy to type in `in:<id>` and `--document`, and fits in a button's id."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.corpus import MAX_ID_CHARS, Document, Sentence
+from bot.core.corpus import Document, Sentence, numbered_id
 from bot.core.errors import UserError
 from bot.core.normalize import normal_words, spelling_key
 from bot.core.reader import LoadOptions, folder_texts, manifest_files, read_texts
@@ -52,9 +52,8 @@ class Library:
         self.warnings: list[str] = list(warnings)  # files and manifests skipped while loading, one line each
         for document in documents:
             doc_id, n = document.id, 2
-            while doc_id in self.documents:  # a second text of the same name: `-2`, still within MAX_ID_CHARS
-                suffix = f"-{n}"
-                doc_id, n = f"{document.id[: MAX_ID_CHARS - len(suffix)].rstrip('-')}{suffix}", n + 1
+            while doc_id in self.documents:  # a second text of the same name: `-2`, `-3` …
+                doc_id, n = numbered_id(document.id, n), n + 1
             if doc_id != document.id:
                 object.__setattr__(document, "id", doc_id)
             self.documents[doc_id] = document

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.corpus import MAX_ID_CHARS
+from bot.core.corpus import numbered_id
 from bot.core.errors import UserError
 from bot.server_texts.libraries import Libraries
 from bot.server_texts.scopes import parse_scope
@@ -59,11 +59,7 @@ def server_text(stored: StoredText) -> ServerText:
 
 def _candidates(base: str) -> list[str]:
     """`base`, then `base-2`, `base-3` … each within the id length limit."""
-    found = [base]
-    for n in range(2, MAX_NAME_TRIES + 1):
-        suffix = f"-{n}"
-        found.append(f"{base[: MAX_ID_CHARS - len(suffix)].rstrip('-')}{suffix}")
-    return found
+    return [base, *(numbered_id(base, n) for n in range(2, MAX_NAME_TRIES + 1))]
 
 
 class ServerTexts:
