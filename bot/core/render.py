@@ -109,6 +109,11 @@ def _split_words(sentence: str, budget: int) -> list[str]:
     return _fill([(" ", piece) for piece in slices], budget)
 
 
+def line_groups(lines: list[str], limit: int) -> list[str]:
+    """Lines (a listing) joined into messages of at most `limit` characters, never cutting a line short."""
+    return _fill([("\n", line) for line in lines], limit)
+
+
 def _fill(pieces: list[tuple[str, str]], budget: int) -> list[str]:
     """Greedily join (joiner, text) pieces into parts of at most `budget` characters, in order."""
     parts: list[str] = []

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.errors import UserError
-from bot.core.render import counted
+from bot.core.render import counted, line_groups
 from bot.discord import embeds
 from bot.discord.commands import CHOICE_CHARS, CHOICES_LIMIT, document_choices, off_loop
 from bot.discord.daily import for_managers
@@ -173,13 +173,14 @@ class TextCommands(commands.GroupCog, group_name="text", group_description="This
         texts = await self.service.list(scope)
         lines = [_listed(t) for t in texts] or ["This server has no texts of its own yet; add one with `/text add`."]
         library = await off_loop(self.service.libraries.for_scope, scope)  # built here at its first use
-        default = self.service.libraries.default_document(scope)
+        default = await off_loop(self.service.libraries.default_document, scope)
         if default:
             lines.append(f"Default text: `{default}`")
         hidden = library.documents.keys().isdisjoint(self.service.libraries.bundled)
         if hidden and self.service.libraries.bundled:
             lines.append("The bundled texts are hidden here (`/text show-bundled` shows them again).")
-        await say_privately(interaction, embeds.clip("\n".join(lines), 2000))
+        for group in line_groups(lines, 2000):  # fifty texts take several messages; none is cut off
+            await say_privately(interaction, group)
 
     @app_commands.command(name="remove")
     @app_commands.describe(text="One of this server's own texts")

@@ -15,7 +15,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.errors import UserError
-from bot.core.render import SOMETHING_WRONG
+from bot.core.render import SOMETHING_WRONG, line_groups
 from bot.server_texts import ServerText, ServerTexts, scope_of, size_words
 from bot.slack.admins import is_workspace_admin
 from bot.slack.blocks import SlackMessage, button_value, context, error_message, escape, mention, section
@@ -214,14 +214,7 @@ def _listed(text: ServerText, default: str | None) -> str:
 
 def _sections(lines: list[str]) -> list[dict[str, Any]]:
     """Lines as sections, each within Slack's limit."""
-    blocks: list[dict[str, Any]] = []
-    chunk = ""
-    for line in lines:
-        if chunk and len(chunk) + len(line) + 1 > 2800:
-            blocks.append(section(chunk))
-            chunk = ""
-        chunk = f"{chunk}\n{line}" if chunk else line
-    blocks.append(section(chunk))
+    blocks = [section(group) for group in line_groups(lines, 2800)]
     return blocks[:49] + ([context("The list goes on; remove texts you no longer use.")] if len(blocks) > 49 else [])
 
 

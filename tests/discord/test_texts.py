@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ EPHEMERAL = 64
 OTHER_GUILD = GUILD_ID + (1 << 22)  # another server that installed the bot
 SCOPE = f"discord:{GUILD_ID}"
 NO_MANAGE_GUILD = ((1 << 53) - 1) & ~(1 << 5)
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -111,6 +113,25 @@ async def test_the_default_text_is_what_commands_read_and_hiding_leaves_the_serv
     assert "Default text: `lighthouse`" in said(listed) and "bundled texts are hidden" in said(listed)
     shown = await fake.interact(fake.subcommand("text", "show-bundled"))
     assert said(shown) == "The bundled texts are shown in this server again."
+
+
+async def test_a_list_of_fifty_texts_comes_in_several_messages_and_names_every_one(
+    bot: AnyBot, fake: FakeDiscord, texts: ServerTexts
+) -> None:
+    ids = []
+    for n in range(50):
+        title = f"A reading with a fairly long title for the list, number {n}"
+        data = f"---\ntitle: {title}\nspeaker: Ada Keeper\n---\nThe keeper wrote page {n} of the log.\n".encode()
+        added = await texts.add(SCOPE, filename=f"reading-{n}.md", data=data, added_by=str(USER_ID), now=NOW)
+        ids.append(added.text_id)
+    rec = await fake.interact(fake.subcommand("text", "list"))
+    messages = [said(rec)]
+    for count in range(1, 10):  # the followups arrive one after another
+        messages = [said(rec), *(said(f) for f in await fake.wait_for("POST", f"/webhooks/{APP_ID}/", count=count))]
+        if all(f"`{text_id}`" in "\n".join(messages) for text_id in ids):
+            break
+    assert all(f"`{text_id}`" in "\n".join(messages) for text_id in ids)
+    assert len(messages) > 1 and all(len(m) <= 2000 for m in messages)
 
 
 @pytest.mark.parametrize(
